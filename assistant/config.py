@@ -1,0 +1,97 @@
+"""Settings: one frozen dataclass. Precedence: defaults < config file < ASSISTANT_* env vars < CLI flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import BadInput
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = Path("index")
+    models_dir: Path = Path("models")
+    profile: str = "quality"  # which packaged models are the defaults: "quality" or "fast"
+    generator: str | None = None  # path to a GGUF, or a file name in models_dir; None: resolution order
+    embedder: str | None = None  # path to a sentence-transformers folder, or a folder name in models_dir
+    k: int = 5
+    chunk_max_chars: int = 900
+    chunk_overlap_chars: int = 150
+    # Fusion: reciprocal rank fusion, weights measured on piaf dev (bench/retrieval.py).
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    candidates: int = 50  # how deep each ranking is read before fusion
+    dedup_threshold: float = 0.8  # token-set Jaccard above which two passages count as one
+    max_tokens: int = 256
+    temperature: float = 0.0
+    seed: int = 42
+    threads: int = 0  # 0: every core
+    max_question_chars: int = 1000
+    embed_batch_size: int = 16
+
+    def __post_init__(self) -> None:
+        if self.k < 1 or self.k > 50:
+            raise BadInput(f"k doit être entre 1 et 50 (reçu : {self.k})")
+        if self.profile not in ("quality", "fast"):
+            raise BadInput(f"profil inconnu : {self.profile!r} (attendu : quality ou fast)")
+        if self.max_tokens < 1:
+            raise BadInput(f"max_tokens doit être positif (reçu : {self.max_tokens})")
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: str(v) if isinstance(v, Path) else v for f in fields(self) for v in [getattr(self, f.name)]}
+
+
+def _coerce(name: str, raw: Any, source: str) -> Any:
+    field_types = {f.name: f.type for f in fields(Settings)}
+    kind = str(field_types[name])
+    try:
+        if "Path" in kind:
+            return Path(raw)
+        if kind.startswith("int"):
+            return int(raw)
+        if kind.startswith("float"):
+            return float(raw)
+        return str(raw)
+    except (TypeError, ValueError):
+        raise BadInput(f"{source} : valeur invalide pour {name} : {raw!r}") from None
+
+
+def load_settings(config_file: Path | None = None, env: dict[str, str] | None = None,
+                  **overrides: Any) -> Settings:
+    """Build the settings from every layer; unknown keys in the config file are an error, not ignored."""
+    env = dict(os.environ if env is None else env)
+    values: dict[str, Any] = {}
+    names = {f.name for f in fields(Settings)}
+    path = config_file or (Path(env["ASSISTANT_CONFIG"]) if env.get("ASSISTANT_CONFIG") else None)
+    if path is None and Path("assistant.toml").is_file():
+        path = Path("assistant.toml")
+    if path is not None:
+        if not path.is_file():
+            raise BadInput(f"{path} : fichier de configuration introuvable")
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise BadInput(f"{path} : configuration illisible ({exc})") from None
+        for key, raw in data.items():
+            if key not in names:
+                raise BadInput(f"{path} : clé inconnue « {key} » (clés possibles : {', '.join(sorted(names))})")
+            values[key] = _coerce(key, raw, str(path))
+    for name in names:
+        raw = env.get(f"ASSISTANT_{name.upper()}")
+        if raw not in (None, ""):
+            values[name] = _coerce(name, raw, f"variable ASSISTANT_{name.upper()}")
+    for name, raw in overrides.items():
+        if raw is not None:
+            if name not in names:
+                raise BadInput(f"réglage inconnu : {name}")
+            values[name] = _coerce(name, raw, "option")
+    return Settings(**values)

@@ -1,0 +1,106 @@
+"""Plain dataclasses shared by every step: files → documents → chunks → passages → answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned document. `doc` is the file name relative to the ingested folder."""
+
+    doc: str
+    text: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    source_sha256: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.metadata.get("title") or self.doc
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span of a document's cleaned text: `text == document.text[start:end]`."""
+
+    chunk_id: str
+    doc: str
+    start: int
+    end: int
+    text: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Chunk:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its rank (1-based, as cited `[n]`) and fused score."""
+
+    rank: int
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "doc": self.chunk.doc,
+            "title": self.chunk.metadata.get("title") or self.chunk.doc,
+            "text": self.chunk.text,
+            "score": round(self.score, 6),
+            "start": self.chunk.start,
+            "end": self.chunk.end,
+            "metadata": dict(self.chunk.metadata),
+        }
+
+
+@dataclass(frozen=True)
+class SentenceVerdict:
+    text: str
+    supported: bool
+    score: float
+    evidence_rank: int | None
+    unsupported_terms: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Citation:
+    marker: int
+    passage_rank: int | None  # None: the marker points to no retrieved passage
+    sentence: int
+    supported: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    passages: list[Passage]
+    sentences: list[SentenceVerdict]
+    citations: list[Citation]
+    model: dict[str, str]
+    timings_ms: dict[str, float]
+    raw_answer: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The `ask --json` object of EVAL_FORMAT.md (field names are a contract)."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "passages": [p.to_json() for p in self.passages],
+            "citations": [asdict(c) for c in self.citations],
+            "sentences": [asdict(s) for s in self.sentences],
+            "model": dict(self.model),
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "raw_answer": self.raw_answer,
+        }

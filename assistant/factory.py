@@ -1,0 +1,36 @@
+"""Builds the Assistant from settings: resolves models, wires adapters. The only place objects are built."""
+
+from __future__ import annotations
+
+from .config import Settings
+from .embed import Embedder, SentenceTransformerEmbedder
+from .generate import Generator, LlamaCppGenerator
+from .models import resolve_embedder, resolve_generator
+from .pipeline import Assistant
+
+# Tokens of context the prompt may need: k passages of ~max_chars/3 tokens, instructions, answer.
+_CHARS_PER_TOKEN = 3
+
+
+def context_size(settings: Settings) -> int:
+    needed = settings.k * (settings.chunk_max_chars // _CHARS_PER_TOKEN + 40) + 400 + settings.max_tokens
+    return max(1024, -(-needed // 256) * 256)
+
+
+def build_assistant(settings: Settings, need_generator: bool = True) -> Assistant:
+    """Resolve model paths now (so a missing model fails before any work), load them on first use."""
+    emb = resolve_embedder(settings)
+    gen = resolve_generator(settings) if need_generator else None
+    names = {"embedder": emb.name, "generator": gen.name if gen else ""}
+
+    def make_embedder() -> Embedder:
+        return SentenceTransformerEmbedder(emb.path, emb.name, batch_size=settings.embed_batch_size,
+                                           threads=settings.threads)
+
+    def make_generator() -> Generator:
+        if gen is None:
+            raise RuntimeError("assistant built without a generator")
+        return LlamaCppGenerator(gen.path, gen.name, n_ctx=context_size(settings), threads=settings.threads)
+
+    return Assistant(settings=settings, embedder_factory=make_embedder, generator_factory=make_generator,
+                     model_names=names)

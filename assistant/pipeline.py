@@ -1,0 +1,124 @@
+"""ask(question) → Answer: the one place that wires retrieval, prompting, generation and verification."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from . import index as index_store
+from .config import Settings
+from .documents import Answer, Passage
+from .embed import Embedder
+from .errors import BadInput
+from .generate import GenerationOptions, Generator
+from .indexer import IngestReport, chunker_info, embedder_info, ingest
+from .ingest.chunking import ChunkerSettings
+from .prompt import ABSTENTION, build_prompt
+from .retrieve import BM25, RetrievalParams, retrieve
+from .verify import verify
+
+
+@dataclass
+class Assistant:
+    """Built once by the factory; the CLI and the UI receive it ready. Models load on first use."""
+
+    settings: Settings
+    embedder_factory: Callable[[], Embedder]
+    generator_factory: Callable[[], Generator]
+    model_names: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self.embedder_factory()
+
+    @cached_property
+    def generator(self) -> Generator:
+        return self.generator_factory()
+
+    @property
+    def chunker(self) -> ChunkerSettings:
+        return ChunkerSettings(max_chars=self.settings.chunk_max_chars,
+                               overlap_chars=self.settings.chunk_overlap_chars)
+
+    @cached_property
+    def index(self) -> index_store.IndexData:
+        data = index_store.load(self.settings.index_dir)
+        # Compare against the manifest before loading the embedder: a mismatch must not cost a model load.
+        expected = {"name": self.model_names.get("embedder"), "dim": data.manifest["embedder"].get("dim")}
+        if self.model_names.get("embedder"):
+            index_store.check_compatible(data.manifest, expected, chunker_info(self.chunker),
+                                         self.settings.index_dir)
+        return data
+
+    @cached_property
+    def bm25(self) -> BM25:
+        return BM25([c.text for c in self.index.chunks])
+
+    def ingest(self, paths: list[Path], rebuild: bool = False) -> IngestReport:
+        report = ingest(paths, self.settings.index_dir, self.embedder, self.chunker, rebuild=rebuild)
+        for name in ("index", "bm25"):
+            self.__dict__.pop(name, None)
+        return report
+
+    def check_question(self, question: str) -> str:
+        question = question.strip()
+        if not question:
+            raise BadInput("question vide : posez une question en une phrase")
+        if len(question) > self.settings.max_question_chars:
+            raise BadInput(f"question trop longue ({len(question)} caractères, maximum "
+                           f"{self.settings.max_question_chars})")
+        return question
+
+    def search(self, question: str, k: int | None = None) -> list[Passage]:
+        s = self.settings
+        index = self.index
+        if embedder_info(self.embedder) != index.manifest["embedder"]:
+            index_store.check_compatible(index.manifest, embedder_info(self.embedder), chunker_info(self.chunker),
+                                         s.index_dir)
+        query_vec = self.embedder.encode_queries([question])[0]
+        params = RetrievalParams(k=k or s.k, candidates=s.candidates, rrf_k=s.rrf_k, dense_weight=s.dense_weight,
+                                 lexical_weight=s.lexical_weight, dedup_threshold=s.dedup_threshold)
+        return retrieve(question, query_vec, index.chunks, index.vectors, self.bm25, params)
+
+    def _fit(self, question: str, passages: list[Passage]) -> list[Passage]:
+        """Drop the lowest-ranked passages until prompt + answer fit the model's context."""
+        generator = self.generator
+        budget = generator.context_length() - self.settings.max_tokens
+        count = getattr(generator, "prompt_tokens", None)
+        while passages and count and count(build_prompt(question, passages)) > budget:
+            passages = passages[:-1]
+        return passages
+
+    def ask(self, question: str, k: int | None = None, no_retrieval: bool = False,
+            on_token: Callable[[str], None] | None = None) -> Answer:
+        question = self.check_question(question)
+        timings: dict[str, float] = {"retrieve": 0.0, "generate": 0.0, "verify": 0.0}
+        t0 = time.perf_counter()
+        passages: list[Passage] = [] if no_retrieval else self.search(question, k)
+        timings["retrieve"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        if not no_retrieval:
+            passages = self._fit(question, passages)
+        prompt = build_prompt(question, None if no_retrieval else passages)
+        options = GenerationOptions(max_tokens=self.settings.max_tokens, temperature=self.settings.temperature,
+                                    seed=self.settings.seed)
+        pieces: list[str] = []
+        for piece in self.generator.generate(prompt, options):
+            pieces.append(piece)
+            if on_token:
+                on_token(piece)
+        raw = "".join(pieces).strip()
+        timings["generate"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        verification = verify(raw, passages, question)
+        timings["verify"] = (time.perf_counter() - t0) * 1000
+        shown = verification.shown_answer
+        abstained = verification.abstained
+        if not no_retrieval and (not passages or not raw):
+            shown, abstained = ABSTENTION, True
+        return Answer(question=question, answer=shown, abstained=abstained, passages=passages,
+                      sentences=verification.sentences, citations=verification.citations,
+                      model=dict(self.model_names), timings_ms=timings, raw_answer=raw)

@@ -1,0 +1,46 @@
+"""Prompt building: passages framed as numbered, quoted data; templates live in prompts/*.txt (French)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .documents import Passage
+
+ABSTENTION = "Les documents fournis ne permettent pas de répondre à cette question."
+
+
+@cache
+def template(name: str) -> str:
+    return resources.files("assistant").joinpath("prompts", f"{name}.txt").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Chat messages for instruction models, and the equivalent completion text for base models."""
+
+    messages: list[dict[str, str]]
+    completion: str
+
+
+def format_passage(passage: Passage) -> str:
+    meta = passage.chunk.metadata
+    source = ", ".join(x for x in (meta.get("title") or passage.chunk.doc, meta.get("date")) if x)
+    body = passage.chunk.text.replace("<", "‹").replace(">", "›")  # a passage cannot close its own tag
+    return f'<passage n="{passage.rank}" source="{source}">\n{body}\n</passage>'
+
+
+def build_prompt(question: str, passages: Sequence[Passage] | None) -> Prompt:
+    """`passages=None` asks the model alone (no documents), for the workshop's side-by-side."""
+    if passages is None:
+        system = template("no_retrieval").strip()
+        return Prompt(messages=[{"role": "system", "content": system}, {"role": "user", "content": question}],
+                      completion=f"{system}\n\nQuestion : {question}\nRéponse :")
+    block = "\n".join(format_passage(p) for p in passages) or "(aucun passage)"
+    user = template("user").format(passages=block, question=question).strip()
+    return Prompt(
+        messages=[{"role": "system", "content": template("system").strip()}, {"role": "user", "content": user}],
+        completion=template("completion").format(passages=block, question=question),
+    )

@@ -1,0 +1,112 @@
+"""The backbone on real files and the real packaged models."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant import index as index_store
+from assistant.errors import BadInput, IndexMismatch
+from assistant.factory import build_assistant
+from assistant.pipeline import Assistant
+from assistant.prompt import ABSTENTION
+
+from .conftest import CORPUS
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_corpus_ingested_cleanly(assistant: Assistant) -> None:
+    data = assistant.index
+    assert sorted(data.documents) == sorted(p.name for p in CORPUS.iterdir())
+    for chunk in data.chunks:
+        assert data.documents[chunk.doc].text[chunk.start : chunk.end] == chunk.text
+    for doc in data.documents.values():
+        assert "â€" not in doc.text and "Ã©" not in doc.text, doc.doc
+    dated = {d.doc: d.metadata for d in data.documents.values() if "date" in d.metadata}
+    assert dated["001_eb411bdef86b250c.txt"]["date"] == "2015-01-20"
+    assert dated["002_6a47bb3fd1ae3a7a.txt"]["date"] == "2014-04-29"
+    assert dated["003_6f4a46b29403df7d.txt"] == {
+        "date": "2018-03-05", "author": "Thierry BILLET", "title": "Séminaire sur la transition numérique"}
+    assert data.documents["001_eb411bdef86b250c.txt"].metadata["url"].startswith("https://")
+    assert data.manifest["embedder"] == {"name": "embeddinggemma-300m", "dim": 768}
+
+
+@pytest.mark.parametrize("question", [
+    "Quand et où le SITIV va-t-il déménager ?",
+    "Quand le syndicat emménage-t-il dans ses nouveaux locaux ?",
+    "Où seront situés les nouveaux locaux du syndicat ?",
+])
+def test_move_passage_in_top3(assistant: Assistant, question: str) -> None:
+    passages = assistant.search(question, k=3)
+    assert any("Nous emménagerons à la rentrée 2015" in p.chunk.text for p in passages), [
+        p.chunk.text[:80] for p in passages]
+
+
+def test_answer_is_cited_french(assistant: Assistant) -> None:
+    answer = assistant.ask("Quand et où le SITIV va-t-il déménager ?")
+    assert answer.model == {"generator": "qwen2.5-coder-0.5b-instruct-q4_k_m", "embedder": "embeddinggemma-300m"}
+    assert answer.passages and answer.raw_answer
+    assert answer.timings_ms["generate"] > 0 and answer.sentences
+    assert "2015" in answer.raw_answer or answer.abstained or any(not s.supported for s in answer.sentences)
+
+
+def test_absent_fact_is_abstained_or_flagged(assistant: Assistant) -> None:
+    answer = assistant.ask("Quel est le budget annuel du SITIV en euros ?")
+    flagged = [s for s in answer.sentences if not s.supported]
+    assert answer.abstained or flagged, answer.raw_answer
+    if answer.abstained:
+        assert ABSTENTION in answer.answer or not answer.raw_answer
+
+
+def test_no_retrieval_uses_no_passage(assistant: Assistant) -> None:
+    answer = assistant.ask("Qu'est-ce qu'un syndicat intercommunal ?", no_retrieval=True)
+    assert answer.passages == [] and answer.raw_answer
+
+
+def test_bad_questions(assistant: Assistant) -> None:
+    with pytest.raises(BadInput, match="vide"):
+        assistant.ask("   ")
+    with pytest.raises(BadInput, match="trop longue"):
+        assistant.ask("x" * 5000)
+
+
+def test_index_with_other_settings_is_refused(assistant: Assistant) -> None:
+    other = build_assistant(assistant.settings.replace(chunk_max_chars=500), need_generator=False)
+    with pytest.raises(IndexMismatch, match="rebuild"):
+        other.search("déménagement")
+    # The refusal costs nothing and changes nothing.
+    assert index_store.read_manifest(assistant.settings.index_dir)["chunks"] == len(assistant.index.chunks)
+
+
+def _cli(*args: str, index: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ASSISTANT_PROFILE": "fast"}
+    return subprocess.run([sys.executable, "-m", "assistant", *args[:1], "--index", str(index), *args[1:]],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+
+
+def test_cli_ask_json_contract(assistant: Assistant) -> None:
+    proc = _cli("ask", "Quel président a pris ses fonctions en 2014 ?", "--json", "-k", "3",
+                index=assistant.settings.index_dir)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)  # exactly one JSON object on stdout
+    assert set(data) >= {"question", "answer", "abstained", "passages", "citations", "sentences", "model",
+                         "timings_ms"}
+    assert len(data["passages"]) == 3
+    assert set(data["passages"][0]) >= {"rank", "doc", "title", "text", "score", "start", "end"}
+    assert set(data["timings_ms"]) == {"retrieve", "generate", "verify"}
+    for s in data["sentences"]:
+        assert set(s) >= {"text", "supported", "score", "evidence_rank", "unsupported_terms"}
+
+
+def test_cli_errors_are_french_lines(tmp_path: Path, assistant: Assistant) -> None:
+    proc = _cli("ask", "", index=assistant.settings.index_dir)
+    assert proc.returncode == 2 and proc.stderr.startswith("Erreur : question vide")
+    proc = _cli("ask", "Bonjour ?", index=tmp_path / "none")
+    assert proc.returncode == 2 and "aucun index" in proc.stderr and "Traceback" not in proc.stderr

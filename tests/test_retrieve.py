@@ -1,0 +1,47 @@
+import numpy as np
+
+from assistant.documents import Chunk
+from assistant.embed import HashingEmbedder
+from assistant.retrieve import BM25, RetrievalParams, retrieve, rrf, top_indices
+
+TEXTS = [
+    "Le syndicat déménagera à la rentrée 2015 à Vénissieux, près du tram.",
+    "Le budget des écoles a été voté par le conseil municipal.",
+    "La piscine municipale ouvrira en juin après des travaux.",
+    "Le syndicat déménagera à la rentrée 2015 à Vénissieux, près du tram !",  # near-duplicate of 0
+    "Les élus ont parlé de la fracture numérique dans les quartiers.",
+]
+CHUNKS = [Chunk(chunk_id=str(i), doc=f"d{i}.txt", start=0, end=len(t), text=t) for i, t in enumerate(TEXTS)]
+
+
+def test_bm25_ranks_by_stemmed_terms() -> None:
+    bm25 = BM25(TEXTS)
+    scores = bm25.scores("Quand le syndicat va-t-il déménager ?")
+    assert top_indices(scores, 1)[0] in (0, 3)
+    assert scores[2] == 0
+    assert top_indices(scores, 5, positive_only=True) == [0, 3] or top_indices(scores, 5, True) == [3, 0]
+
+
+def test_rrf_weights() -> None:
+    fused = rrf([([1, 2], 1.0), ([2, 1], 2.0)], rrf_k=60)
+    assert fused[2] > fused[1]
+
+
+def test_retrieve_fuses_and_drops_near_duplicates() -> None:
+    emb = HashingEmbedder()
+    vectors = emb.encode_documents(TEXTS)
+    params = RetrievalParams(k=3)
+    query = "déménagement du syndicat à Vénissieux"
+    passages = retrieve(query, emb.encode_queries([query])[0], CHUNKS, vectors, BM25(TEXTS), params)
+    docs = [p.chunk.doc for p in passages]
+    assert docs[0] in ("d0.txt", "d3.txt")
+    assert not {"d0.txt", "d3.txt"} <= set(docs)  # the near-duplicate is not returned twice
+    assert [p.rank for p in passages] == list(range(1, len(passages) + 1))
+    assert passages[0].dense_score is not None and passages[0].lexical_score > 0
+
+
+def test_retrieve_lexical_only_and_empty_index() -> None:
+    params = RetrievalParams(k=2, dense_weight=0.0)
+    passages = retrieve("piscine", None, CHUNKS, np.zeros((5, 4), np.float32), BM25(TEXTS), params)
+    assert passages[0].chunk.doc == "d2.txt"
+    assert retrieve("x", None, [], np.zeros((0, 4), np.float32), BM25([]), params) == []

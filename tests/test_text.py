@@ -1,0 +1,24 @@
+from assistant.text import content_tokens, fold, normalize_for_match, split_sentences, stem, terms, tokenize
+
+
+def test_fold_and_elisions() -> None:
+    assert fold("Élus, œuvre") == "elus, oeuvre"
+    assert tokenize("L'État qu'il a créé") == ["etat", "il", "a", "cree"]
+    assert "syndicat" in content_tokens("Le syndicat d'une ville")
+    assert "le" not in content_tokens("Le syndicat")
+
+
+def test_sentences_are_french_aware() -> None:
+    text = "M. Dupont a payé 130.000 euros. Il vient… de Lyon ! Et cf. la note.\n\nFin"
+    got = [text[s:e] for s, e in split_sentences(text)]
+    assert got == ["M. Dupont a payé 130.000 euros.", "Il vient… de Lyon !", "Et cf. la note.", "Fin"]
+
+
+def test_stem_joins_inflections() -> None:
+    assert stem("demenager") == stem("demenagement") == stem("demenage")
+    assert terms("Déménager") == terms("déménagement")
+    assert stem("2015") == "2015"
+
+
+def test_normalize_for_match() -> None:
+    assert normalize_for_match("  Vénissieux\n  CENTRE ") == normalize_for_match("venissieux centre")
