@@ -14,13 +14,18 @@ import click
 from .config import Settings, load_settings
 from .errors import AssistantError
 
-DEFAULT_QUESTION = "Quand et où le SITIV va-t-il déménager ?"
+DEFAULT_QUESTION = "Quand le syndicat emménage-t-il dans ses nouveaux locaux ?"
 
 
 def _settings(ctx: click.Context, **overrides: Any) -> Settings:
     obj = ctx.obj or {}
-    return load_settings(config_file=obj.get("config"), profile=obj.get("profile"),
-                         generator=obj.get("generator"), embedder=obj.get("embedder"), **overrides)
+    return load_settings(
+        config_file=obj.get("config"),
+        profile=obj.get("profile"),
+        generator=obj.get("generator"),
+        embedder=obj.get("embedder"),
+        **overrides,
+    )
 
 
 def _human_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,19 +42,25 @@ def _human_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-index_option = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
-                            help="dossier de l'index (défaut : index/)")
+index_option = click.option(
+    "--index", "index_dir", type=click.Path(path_type=Path), default=None, help="dossier de l'index (défaut : index/)"
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", type=click.Path(path_type=Path), default=None, help="fichier de configuration TOML")
-@click.option("--profile", type=click.Choice(["quality", "fast"]), default=None,
-              help="modèles packagés par défaut : quality (1.5B) ou fast (0.5B)")
+@click.option(
+    "--profile",
+    type=click.Choice(["quality", "fast"]),
+    default=None,
+    help="modèles packagés par défaut : quality (1.5B) ou fast (0.5B)",
+)
 @click.option("--generator", default=None, help="chemin d'un GGUF (ou nom d'un fichier de models/)")
 @click.option("--embedder", default=None, help="dossier sentence-transformers (ou nom dans models/)")
 @click.pass_context
-def main(ctx: click.Context, config: Path | None, profile: str | None, generator: str | None,
-         embedder: str | None) -> None:
+def main(
+    ctx: click.Context, config: Path | None, profile: str | None, generator: str | None, embedder: str | None
+) -> None:
     """Assistant de questions-réponses sourcées sur vos documents, 100 % local."""
     ctx.obj = {"config": config, "profile": profile, "generator": generator, "embedder": embedder}
 
@@ -61,8 +72,9 @@ def main(ctx: click.Context, config: Path | None, profile: str | None, generator
 @click.option("--json", "as_json", is_flag=True, help="rapport JSON sur la sortie standard")
 @click.pass_context
 @_human_errors
-def ingest_cmd(ctx: click.Context, paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool,
-               as_json: bool) -> None:
+def ingest_cmd(
+    ctx: click.Context, paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, as_json: bool
+) -> None:
     """Indexe des fichiers ou dossiers (défaut : corpus/)."""
     from .factory import build_assistant
 
@@ -72,9 +84,11 @@ def ingest_cmd(ctx: click.Context, paths: tuple[Path, ...], index_dir: Path | No
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:
-        click.echo(f"{len(report.indexed)} document(s) lus, {report.chunks} passages "
-                   f"({report.embedded_chunks} calculés, {report.reused_chunks} réutilisés) en {report.seconds} s "
-                   f"→ {settings.index_dir}")
+        click.echo(
+            f"{len(report.indexed)} document(s) lus, {report.chunks} passages "
+            f"({report.embedded_chunks} calculés, {report.reused_chunks} réutilisés) en {report.seconds} s "
+            f"→ {settings.index_dir}"
+        )
         for name in report.removed:
             click.echo(f"  retiré : {name}")
         for name in report.kept_previous:
@@ -93,8 +107,9 @@ def ingest_cmd(ctx: click.Context, paths: tuple[Path, ...], index_dir: Path | No
 @click.option("--no-retrieval", is_flag=True, help="interroger le modèle seul, sans documents")
 @click.pass_context
 @_human_errors
-def ask_cmd(ctx: click.Context, question: str | None, index_dir: Path | None, as_json: bool, k: int | None,
-            no_retrieval: bool) -> None:
+def ask_cmd(
+    ctx: click.Context, question: str | None, index_dir: Path | None, as_json: bool, k: int | None, no_retrieval: bool
+) -> None:
     """Pose une question sur les documents indexés."""
     from .factory import build_assistant
 

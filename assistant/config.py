@@ -65,8 +65,7 @@ def _coerce(name: str, raw: Any, source: str) -> Any:
         raise BadInput(f"{source} : valeur invalide pour {name} : {raw!r}") from None
 
 
-def load_settings(config_file: Path | None = None, env: dict[str, str] | None = None,
-                  **overrides: Any) -> Settings:
+def load_settings(config_file: Path | None = None, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
     """Build the settings from every layer; unknown keys in the config file are an error, not ignored."""
     env = dict(os.environ if env is None else env)
     values: dict[str, Any] = {}

@@ -51,13 +51,21 @@ class SentenceTransformerEmbedder:
         self._query_prompt = "query" if "query" in prompts else None
         self._doc_prompt = "document" if "document" in prompts else None
 
-    def _encode(self, texts: Sequence[str], prompt_name: str | None,
-                progress: Callable[[int], None] | None = None) -> np.ndarray:
+    def _encode(
+        self, texts: Sequence[str], prompt_name: str | None, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
         out = []
         for i in range(0, len(texts), self.batch_size):
             batch = list(texts[i : i + self.batch_size])
-            out.append(self.model.encode(batch, prompt_name=prompt_name, batch_size=self.batch_size,
-                                         normalize_embeddings=True, convert_to_numpy=True))
+            out.append(
+                self.model.encode(
+                    batch,
+                    prompt_name=prompt_name,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                )
+            )
             if progress:
                 progress(len(batch))
         if not out:

@@ -24,13 +24,15 @@ def build_assistant(settings: Settings, need_generator: bool = True) -> Assistan
     names = {"embedder": emb.name, "generator": gen.name if gen else ""}
 
     def make_embedder() -> Embedder:
-        return SentenceTransformerEmbedder(emb.path, emb.name, batch_size=settings.embed_batch_size,
-                                           threads=settings.threads)
+        return SentenceTransformerEmbedder(
+            emb.path, emb.name, batch_size=settings.embed_batch_size, threads=settings.threads
+        )
 
     def make_generator() -> Generator:
         if gen is None:
             raise RuntimeError("assistant built without a generator")
         return LlamaCppGenerator(gen.path, gen.name, n_ctx=context_size(settings), threads=settings.threads)
 
-    return Assistant(settings=settings, embedder_factory=make_embedder, generator_factory=make_generator,
-                     model_names=names)
+    return Assistant(
+        settings=settings, embedder_factory=make_embedder, generator_factory=make_generator, model_names=names
+    )

@@ -44,12 +44,19 @@ class LlamaCppGenerator:
         threads = threads or os.cpu_count() or 2
         with _quiet_stderr():
             probe = Llama(model_path=str(path), n_ctx=256, n_threads=threads, verbose=False, vocab_only=True)
-            trained = int(probe.metadata.get(f"{probe.metadata.get('general.architecture', '')}.context_length",
-                                             n_ctx) or n_ctx)
+            trained = int(
+                probe.metadata.get(f"{probe.metadata.get('general.architecture', '')}.context_length", n_ctx) or n_ctx
+            )
             self.has_chat_template = bool(probe.metadata.get("tokenizer.chat_template"))
             del probe
-            self.llm = Llama(model_path=str(path), n_ctx=min(n_ctx, trained), n_threads=threads,
-                             n_threads_batch=threads, verbose=False, seed=42)
+            self.llm = Llama(
+                model_path=str(path),
+                n_ctx=min(n_ctx, trained),
+                n_threads=threads,
+                n_threads_batch=threads,
+                verbose=False,
+                seed=42,
+            )
         self.name = name
         self.path = Path(path)
 
@@ -67,8 +74,14 @@ class LlamaCppGenerator:
 
     def generate(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]:
         self.llm.set_seed(options.seed)
-        common = dict(max_tokens=options.max_tokens, temperature=options.temperature, seed=options.seed,
-                      top_k=1 if options.temperature == 0 else 40, repeat_penalty=1.1, stream=True)
+        common = dict(
+            max_tokens=options.max_tokens,
+            temperature=options.temperature,
+            seed=options.seed,
+            top_k=1 if options.temperature == 0 else 40,
+            repeat_penalty=1.1,
+            stream=True,
+        )
         if self.has_chat_template:
             stream = self.llm.create_chat_completion(messages=prompt.messages, **common)
             for part in stream:

@@ -58,8 +58,9 @@ def build_faiss(vectors: np.ndarray) -> Any:
     return index
 
 
-def make_manifest(embedder: dict[str, Any], chunker: dict[str, Any], documents: dict[str, Document],
-                  chunk_count: int) -> dict[str, Any]:
+def make_manifest(
+    embedder: dict[str, Any], chunker: dict[str, Any], documents: dict[str, Document], chunk_count: int
+) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "embedder": embedder,
@@ -71,8 +72,7 @@ def make_manifest(embedder: dict[str, Any], chunker: dict[str, Any], documents: 
     }
 
 
-def check_compatible(manifest: dict[str, Any], embedder: dict[str, Any], chunker: dict[str, Any],
-                     where: Path) -> None:
+def check_compatible(manifest: dict[str, Any], embedder: dict[str, Any], chunker: dict[str, Any], where: Path) -> None:
     """Refuse to mix vectors of another embedder or chunks cut with other settings."""
     if manifest.get("embedder") != embedder:
         raise IndexMismatch(
@@ -119,12 +119,21 @@ def save(index_dir: Path, data: IndexData) -> Path:
     tmp = index_dir / f".tmp-{version.name}"
     tmp.mkdir()
     try:
-        _write_file(tmp / "chunks.jsonl", "".join(
-            json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in data.chunks).encode())
-        _write_file(tmp / "documents.jsonl", "".join(
-            json.dumps({"doc": d.doc, "metadata": d.metadata, "source_sha256": d.source_sha256,
-                        "text": d.text}, ensure_ascii=False) + "\n"
-            for d in data.documents.values()).encode())
+        _write_file(
+            tmp / "chunks.jsonl",
+            "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in data.chunks).encode(),
+        )
+        _write_file(
+            tmp / "documents.jsonl",
+            "".join(
+                json.dumps(
+                    {"doc": d.doc, "metadata": d.metadata, "source_sha256": d.source_sha256, "text": d.text},
+                    ensure_ascii=False,
+                )
+                + "\n"
+                for d in data.documents.values()
+            ).encode(),
+        )
         _write_file(tmp / "vectors.faiss", faiss.serialize_index(data.faiss_index).tobytes())
         manifest = dict(data.manifest, checksums={name: _sha256(tmp / name) for name in FILES})
         _write_file(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode())
@@ -185,22 +194,28 @@ def load(index_dir: Path, verify_checksums: bool = True) -> IndexData:
         if verify_checksums and manifest.get("checksums", {}).get(name) != _sha256(path):
             raise IndexCorrupt(f"{path} : fichier d'index corrompu ou tronqué (somme de contrôle) ; {REBUILD_HINT}")
     try:
-        chunks = [Chunk.from_dict(json.loads(line))
-                  for line in (version / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        chunks = [
+            Chunk.from_dict(json.loads(line))
+            for line in (version / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+            if line
+        ]
         documents = {}
         for line in (version / "documents.jsonl").read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            documents[row["doc"]] = Document(doc=row["doc"], text=row["text"], metadata=row["metadata"],
-                                             source_sha256=row["source_sha256"])
+            documents[row["doc"]] = Document(
+                doc=row["doc"], text=row["text"], metadata=row["metadata"], source_sha256=row["source_sha256"]
+            )
         faiss_index = faiss.deserialize_index(np.fromfile(version / "vectors.faiss", dtype=np.uint8))
-        vectors = faiss_index.reconstruct_n(0, faiss_index.ntotal) if faiss_index.ntotal else np.zeros(
-            (0, manifest["embedder"]["dim"]), dtype=np.float32)
+        vectors = (
+            faiss_index.reconstruct_n(0, faiss_index.ntotal)
+            if faiss_index.ntotal
+            else np.zeros((0, manifest["embedder"]["dim"]), dtype=np.float32)
+        )
     except (ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorrupt(f"{version} : index illisible ({exc}) ; {REBUILD_HINT}") from None
     if len(chunks) != faiss_index.ntotal or len(chunks) != manifest.get("chunks"):
         raise IndexCorrupt(f"{version} : {len(chunks)} passages pour {faiss_index.ntotal} vecteurs ; {REBUILD_HINT}")
-    return IndexData(manifest=manifest, chunks=chunks, documents=documents, vectors=vectors,
-                     faiss_index=faiss_index)
+    return IndexData(manifest=manifest, chunks=chunks, documents=documents, vectors=vectors, faiss_index=faiss_index)
 
 
 @contextlib.contextmanager

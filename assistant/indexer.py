@@ -45,8 +45,12 @@ def embedder_info(embedder: Embedder) -> dict[str, object]:
 
 
 def chunker_info(settings: ChunkerSettings) -> dict[str, object]:
-    return {"max_chars": settings.max_chars, "overlap_chars": settings.overlap_chars,
-            "min_chars": settings.min_chars, "version": 2}
+    return {
+        "max_chars": settings.max_chars,
+        "overlap_chars": settings.overlap_chars,
+        "min_chars": settings.min_chars,
+        "version": 2,
+    }
 
 
 def _progress(total: int, desc: str):  # type: ignore[no-untyped-def]
@@ -55,8 +59,9 @@ def _progress(total: int, desc: str):  # type: ignore[no-untyped-def]
     return tqdm(total=total, desc=desc, unit="", disable=not sys.stderr.isatty(), file=sys.stderr, leave=False)
 
 
-def _previous(index_dir: Path, embedder: Embedder, chunker: ChunkerSettings,
-              rebuild: bool) -> index_store.IndexData | None:
+def _previous(
+    index_dir: Path, embedder: Embedder, chunker: ChunkerSettings, rebuild: bool
+) -> index_store.IndexData | None:
     if rebuild:
         return None
     try:
@@ -69,8 +74,9 @@ def _previous(index_dir: Path, embedder: Embedder, chunker: ChunkerSettings,
     return data
 
 
-def ingest(paths: Sequence[Path], index_dir: Path, embedder: Embedder, chunker: ChunkerSettings,
-           rebuild: bool = False) -> IngestReport:
+def ingest(
+    paths: Sequence[Path], index_dir: Path, embedder: Embedder, chunker: ChunkerSettings, rebuild: bool = False
+) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     with index_store.write_lock(index_dir):
@@ -92,9 +98,12 @@ def ingest(paths: Sequence[Path], index_dir: Path, embedder: Embedder, chunker: 
                 report.indexed.append(doc_id)
         bar.close()
         if not documents:
-            raise BadInput("aucun document lisible dans " + ", ".join(str(p) for p in paths)
-                           + (" : " + "; ".join(e.reason for e in report.errors[:5]) if report.errors else "")
-                           + " — l'index existant n'a pas été modifié")
+            raise BadInput(
+                "aucun document lisible dans "
+                + ", ".join(str(p) for p in paths)
+                + (" : " + "; ".join(e.reason for e in report.errors[:5]) if report.errors else "")
+                + " — l'index existant n'a pas été modifié"
+            )
         if previous:
             report.removed = sorted(set(previous.documents) - set(documents))
         chunks: list[Chunk] = [c for doc in documents.values() for c in chunk_document(doc, chunker)]
@@ -108,7 +117,7 @@ def ingest(paths: Sequence[Path], index_dir: Path, embedder: Embedder, chunker: 
         report.embedded_chunks = len(todo)
         if todo:
             bar = _progress(len(todo), "embedding")
-            encode = getattr(embedder, "encode_documents")
+            encode = embedder.encode_documents
             vectors[todo] = encode([chunks[i].text for i in todo], progress=bar.update)
             bar.close()
         manifest = index_store.make_manifest(embedder_info(embedder), chunker_info(chunker), documents, len(chunks))
@@ -117,4 +126,3 @@ def ingest(paths: Sequence[Path], index_dir: Path, embedder: Embedder, chunker: 
     report.chunks = len(chunks)
     report.seconds = round(time.perf_counter() - started, 2)
     return report
-

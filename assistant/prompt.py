@@ -36,8 +36,10 @@ def build_prompt(question: str, passages: Sequence[Passage] | None) -> Prompt:
     """`passages=None` asks the model alone (no documents), for the workshop's side-by-side."""
     if passages is None:
         system = template("no_retrieval").strip()
-        return Prompt(messages=[{"role": "system", "content": system}, {"role": "user", "content": question}],
-                      completion=f"{system}\n\nQuestion : {question}\nRéponse :")
+        return Prompt(
+            messages=[{"role": "system", "content": system}, {"role": "user", "content": question}],
+            completion=f"{system}\n\nQuestion : {question}\nRéponse :",
+        )
     block = "\n".join(format_passage(p) for p in passages) or "(aucun passage)"
     user = template("user").format(passages=block, question=question).strip()
     return Prompt(

@@ -45,8 +45,10 @@ class BM25:
             tok: (np.fromiter(d.keys(), dtype=np.int64), np.fromiter(d.values(), dtype=np.float32))
             for tok, d in postings.items()
         }
-        self.idf = {tok: math.log(1 + (self.size - len(ids) + 0.5) / (len(ids) + 0.5))
-                    for tok, (ids, _) in self.postings.items()}
+        self.idf = {
+            tok: math.log(1 + (self.size - len(ids) + 0.5) / (len(ids) + 0.5))
+            for tok, (ids, _) in self.postings.items()
+        }
 
     def scores(self, query: str) -> np.ndarray:
         scores = np.zeros(self.size, dtype=np.float32)
@@ -87,8 +89,14 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def retrieve(query: str, query_vec: np.ndarray | None, chunks: Sequence[Chunk], vectors: np.ndarray,
-             bm25: BM25, params: RetrievalParams) -> list[Passage]:
+def retrieve(
+    query: str,
+    query_vec: np.ndarray | None,
+    chunks: Sequence[Chunk],
+    vectors: np.ndarray,
+    bm25: BM25,
+    params: RetrievalParams,
+) -> list[Passage]:
     """The k best passages for the query; `query_vec=None` or a zero weight gives a single ranking."""
     lexical = bm25.scores(query)
     lexical_rank = top_indices(lexical, params.candidates, positive_only=True)
@@ -108,9 +116,15 @@ def retrieve(query: str, query_vec: np.ndarray | None, chunks: Sequence[Chunk], 
         if any(jaccard(tokens, seen) >= params.dedup_threshold for seen in kept_tokens):
             continue
         kept_tokens.append(tokens)
-        passages.append(Passage(rank=len(passages) + 1, chunk=chunks[idx], score=fused[idx],
-                                dense_score=float(dense[idx]) if dense is not None else None,
-                                lexical_score=float(lexical[idx])))
+        passages.append(
+            Passage(
+                rank=len(passages) + 1,
+                chunk=chunks[idx],
+                score=fused[idx],
+                dense_score=float(dense[idx]) if dense is not None else None,
+                lexical_score=float(lexical[idx]),
+            )
+        )
         if len(passages) == params.k:
             break
     return passages

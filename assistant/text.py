@@ -89,9 +89,15 @@ def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
 
 # Light French stemmer (after Savoy's "light" stemmer): strips inflection and common derivational
 # endings so that déménager / déménagement / déménage meet in BM25 and in the verifier's overlap.
-_SUFFIXES = tuple(sorted(
-    """issements issement atrices ateurs ations ements ement ances ences ation ateur atrice erons eront erait
-    eraient eron aient ables able ance ence ment ants ant ees ee es er ez e""".split(), key=len, reverse=True))
+_SUFFIXES = tuple(
+    sorted(
+        """issements issement atrices ateurs ations ements ement ances ences ation ateur atrice erons eront erait
+    erai eras era erez
+    eraient eron aient ables able ance ence ment ants ant ees ee es er ez e""".split(),
+        key=len,
+        reverse=True,
+    )
+)
 
 
 def stem(token: str) -> str:

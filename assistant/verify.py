@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .documents import Citation, Passage, SentenceVerdict
 from .prompt import ABSTENTION
-from .text import STOPWORDS, content_tokens, fold, normalize_for_match, split_sentences
+from .text import STOPWORDS, content_tokens, fold, normalize_for_match, split_sentences, terms
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;-]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[ .,]\d{3})*(?:[.,]\d+)?")
@@ -49,10 +49,16 @@ def _number_forms(text: str) -> set[str]:
     return {re.sub(r"[ .,]", "", n) for n in _NUMBER.findall(text)}
 
 
-def unsupported_terms(sentence: str, passages: Sequence[Passage], question: str = "") -> list[str]:
-    """Numbers and proper names of the sentence found in no passage (nor in the question)."""
+def unsupported_terms(sentence: str, passages: Sequence[Passage]) -> list[str]:
+    """Numbers and proper names of the sentence found in no passage (its text, title or date).
+
+    The question is not evidence: a false premise (« pourquoi avoir choisi Azure ? ») repeated in the
+    answer must be flagged.
+    """
     body = strip_markers(sentence)
-    sources = " ".join(p.chunk.text for p in passages) + " " + question
+    sources = " ".join(
+        f"{p.chunk.text} {p.chunk.metadata.get('title', '')} {p.chunk.metadata.get('date', '')}" for p in passages
+    )
     folded_sources = normalize_for_match(sources)
     numbers_in_sources = _number_forms(sources)
     missing: list[str] = []
@@ -73,10 +79,10 @@ def unsupported_terms(sentence: str, passages: Sequence[Passage], question: str 
 
 def overlap_score(sentence: str, passage_text: str) -> float:
     """Share of the sentence's content words that occur in the passage."""
-    words = set(content_tokens(strip_markers(sentence)))
+    words = set(terms(strip_markers(sentence)))
     if not words:
         return 1.0
-    return len(words & set(content_tokens(passage_text))) / len(words)
+    return len(words & set(terms(passage_text))) / len(words)
 
 
 def is_abstention(text: str) -> bool:
@@ -84,9 +90,9 @@ def is_abstention(text: str) -> bool:
     return normalize_for_match(ABSTENTION).rstrip(".") in folded or "ne permettent pas de repondre" in folded
 
 
-def verify(answer: str, passages: Sequence[Passage], question: str = "") -> Verification:
+def verify(answer: str, passages: Sequence[Passage]) -> Verification:
     by_rank = {p.rank: p for p in passages}
-    spans = split_sentences(answer)
+    spans = _attach_trailing_markers(answer, split_sentences(answer))
     sentences: list[SentenceVerdict] = []
     citations: list[Citation] = []
     removed = 0
@@ -94,30 +100,64 @@ def verify(answer: str, passages: Sequence[Passage], question: str = "") -> Veri
     for i, (start, end) in enumerate(spans):
         raw = answer[start:end]
         if is_abstention(raw):
-            sentences.append(SentenceVerdict(text=strip_markers(raw), supported=True, score=1.0,
-                                             evidence_rank=None, unsupported_terms=[]))
+            sentences.append(
+                SentenceVerdict(
+                    text=strip_markers(raw), supported=True, score=1.0, evidence_rank=None, unsupported_terms=[]
+                )
+            )
             shown_parts.append(raw)
             continue
+        if not content_tokens(strip_markers(raw)):
+            continue  # a bare « [2] » or « Oui. » states nothing that could be checked
         scores = {p.rank: overlap_score(raw, p.chunk.text) for p in passages}
         best = max(scores, key=lambda r: scores[r]) if scores else None
-        missing = unsupported_terms(raw, passages, question)
+        missing = unsupported_terms(raw, passages)
         score = scores[best] if best is not None else 0.0
         supported = best is not None and score >= SUPPORT_THRESHOLD and not missing
-        sentences.append(SentenceVerdict(text=strip_markers(raw), supported=supported, score=round(score, 4),
-                                         evidence_rank=best if score > 0 else None, unsupported_terms=missing))
+        sentences.append(
+            SentenceVerdict(
+                text=strip_markers(raw),
+                supported=supported,
+                score=round(score, 4),
+                evidence_rank=best if score > 0 else None,
+                unsupported_terms=missing,
+            )
+        )
         for marker in markers_in(raw):
             if marker in by_rank:
-                citations.append(Citation(marker=marker, passage_rank=marker, sentence=i,
-                                          supported=scores[marker] >= SUPPORT_THRESHOLD and not missing))
+                citations.append(
+                    Citation(
+                        marker=marker,
+                        passage_rank=marker,
+                        sentence=i,
+                        supported=scores[marker] >= SUPPORT_THRESHOLD and not missing,
+                    )
+                )
             else:
                 citations.append(Citation(marker=marker, passage_rank=None, sentence=i, supported=False))
                 removed += 1
         shown_parts.append(_MARKER.sub(lambda m: _keep_valid(m, by_rank), raw))
     content = [s for s in sentences if not is_abstention(s.text)]
     abstained = any(is_abstention(s.text) for s in sentences) and not any(s.supported for s in content)
-    abstained = abstained or not answer.strip()
-    return Verification(shown_answer=" ".join(shown_parts).strip(), abstained=abstained, sentences=sentences,
-                        citations=citations, removed_markers=removed)
+    abstained = abstained or not content
+    return Verification(
+        shown_answer=" ".join(shown_parts).strip(),
+        abstained=abstained,
+        sentences=sentences,
+        citations=citations,
+        removed_markers=removed,
+    )
+
+
+def _attach_trailing_markers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """« …en 2015. [3] »: a span made only of markers belongs to the sentence before it."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and not _MARKER.sub("", text[start:end]).strip(" .;,"):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _keep_valid(match: re.Match[str], by_rank: dict[int, Passage]) -> str:

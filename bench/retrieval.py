@@ -47,8 +47,14 @@ def main() -> None:
     print(f"{len(items)} questions, {len(index.chunks)} chunks, query encoding {encode_s:.1f} s")
     print(f"{'ranking':24s} {'recall@1':>9s} {'recall@5':>9s} {'MRR':>7s} {'ms/query':>9s}")
     for name, (dw, lw, rrf_k) in VARIANTS.items():
-        params = RetrievalParams(k=5, candidates=settings.candidates, rrf_k=rrf_k, dense_weight=dw,
-                                 lexical_weight=lw, dedup_threshold=settings.dedup_threshold)
+        params = RetrievalParams(
+            k=5,
+            candidates=settings.candidates,
+            rrf_k=rrf_k,
+            dense_weight=dw,
+            lexical_weight=lw,
+            dedup_threshold=settings.dedup_threshold,
+        )
         ranks = []
         t0 = time.perf_counter()
         for item, qv in zip(items, vectors, strict=True):

@@ -128,8 +128,12 @@ def test_sigkill_during_write_leaves_previous_index(tmp_path: Path) -> None:
     ingest([folder], ix, HashingEmbedder(), CHUNKER)
     before = index_store.load(ix).manifest
     (folder / "c.txt").write_text("Nouveau document sur la piscine.", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(folder), str(ix)], stdout=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(folder), str(ix)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
     time.sleep(0.1)
     proc.send_signal(signal.SIGKILL)

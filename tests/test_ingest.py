@@ -12,7 +12,10 @@ from assistant.ingest.metadata import extract_metadata, parse_french_date
 
 
 def test_mojibake_and_wrapping_repaired() -> None:
-    raw = "Les rÃ©seaux se complexifientâ€¦ Mais\nla suite conti-\nnue ici.\n\nCopyright Page 1/3\nx\n\nCopyright Page 2/3\n\nCopyright Page 3/3\n"
+    raw = (
+        "Les rÃ©seaux se complexifientâ€¦ Mais\nla suite conti-\nnue ici.\n\n"
+        "Copyright Page 1/3\nx\n\nCopyright Page 2/3\n\nCopyright Page 3/3\n"
+    )
     text = clean_text(raw)
     assert "réseaux" in text and "complexifient…" in text
     assert "la suite continue ici." in text
@@ -31,8 +34,12 @@ def test_metadata_from_blog_header() -> None:
         "Date de mise en ligne : mardi 29 avril 2014\n\nCopyright © Blog de Pierre-Alain Millet - Tous droits\n\nCorps."
     )
     meta = extract_metadata(text)
-    assert meta == {"url": "https://exemple.fr/Un-article", "date": "2014-04-29",
-                    "title": "Un nouveau mandat pour le SITIV", "author": "Pierre-Alain Millet"}
+    assert meta == {
+        "url": "https://exemple.fr/Un-article",
+        "date": "2014-04-29",
+        "title": "Un nouveau mandat pour le SITIV",
+        "author": "Pierre-Alain Millet",
+    }
     assert parse_french_date("le 1er mars 2018") == "2018-03-01"
     assert parse_french_date("en mars") is None
 
@@ -89,9 +96,12 @@ def test_windows_1252_is_read_with_warning(tmp_path: Path) -> None:
 
 def test_html_text_and_metadata(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
-    path.write_text("<html><head><title>Délibération n°12</title><meta name='author' content='Mairie'>"
-                    "<script>var x=1;</script></head><body><nav>Menu</nav><p>Le conseil a voté.</p>"
-                    "<p>Deuxième&nbsp;paragraphe.</p></body></html>", encoding="utf-8")
+    path.write_text(
+        "<html><head><title>Délibération n°12</title><meta name='author' content='Mairie'>"
+        "<script>var x=1;</script></head><body><nav>Menu</nav><p>Le conseil a voté.</p>"
+        "<p>Deuxième&nbsp;paragraphe.</p></body></html>",
+        encoding="utf-8",
+    )
     doc, _ = read_document(path, "page.html")
     assert doc.metadata["title"] == "Délibération n°12" and doc.metadata["author"] == "Mairie"
     assert "var x" not in doc.text and "Menu" not in doc.text
@@ -103,7 +113,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     (tmp_path / "vide.txt").write_bytes(b"")
     (tmp_path / "sous").mkdir()
     (tmp_path / "sous" / "note.md").write_text("# Note\n\nContenu.", encoding="utf-8")
-    files, errors, skipped = discover([tmp_path, tmp_path / "absent.txt"])
+    files, errors, _skipped = discover([tmp_path, tmp_path / "absent.txt"])
     assert [doc_id for _, doc_id in files] == ["bon.txt", "sous/note.md", "vide.txt"]
     assert errors[0].reason == "chemin introuvable"
     results = list(iter_documents(files))

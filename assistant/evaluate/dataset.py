@@ -41,8 +41,16 @@ def read_eval_set(path: Path) -> list[EvalItem]:
         if row["id"] in seen:
             raise BadInput(f"{path}:{n} : id « {row['id']} » en double")
         seen.add(row["id"])
-        items.append(EvalItem(id=str(row["id"]), question=str(row["question"]), answerable=bool(row["answerable"]),
-                              evidence=list(row.get("evidence") or []), answer=str(row.get("answer") or ""),
-                              answer_keys=list(row.get("answer_keys") or []), source=str(row.get("source") or ""),
-                              kind=str(row.get("kind") or "")))
+        items.append(
+            EvalItem(
+                id=str(row["id"]),
+                question=str(row["question"]),
+                answerable=bool(row["answerable"]),
+                evidence=list(row.get("evidence") or []),
+                answer=str(row.get("answer") or ""),
+                answer_keys=list(row.get("answer_keys") or []),
+                source=str(row.get("source") or ""),
+                kind=str(row.get("kind") or ""),
+            )
+        )
     return items

@@ -92,8 +92,7 @@ def _next_start(units: list[tuple[int, int, bool]], i: int, j: int, settings: Ch
 def _make_chunk(document: Document, start: int, end: int) -> Chunk:
     body = document.text[start:end]
     digest = hashlib.sha256(f"{document.doc}\0{start}\0{end}\0{body}".encode()).hexdigest()[:16]
-    return Chunk(chunk_id=digest, doc=document.doc, start=start, end=end, text=body,
-                 metadata=dict(document.metadata))
+    return Chunk(chunk_id=digest, doc=document.doc, start=start, end=end, text=body, metadata=dict(document.metadata))
 
 
 def chunk_count_estimate(text: str, settings: ChunkerSettings) -> int:

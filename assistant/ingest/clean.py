@@ -28,6 +28,7 @@ def clean_text(raw: str) -> str:
 
 def _drop_page_furniture(lines: list[str]) -> list[str]:
     """Short lines repeated three times or more (page headers/footers, « Page 2/4 ») are not content."""
+
     def key(line: str) -> str:
         return re.sub(r"\d+", "#", line.lower())
 

@@ -45,8 +45,10 @@ def load_file(path: Path) -> Loaded:
     """Read one file through the loader for its suffix; raise BadInput with a French reason."""
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
-        raise BadInput(f"{path} : format non pris en charge ({path.suffix or 'sans extension'}) ; "
-                       f"formats acceptés : {', '.join(supported_suffixes())}")
+        raise BadInput(
+            f"{path} : format non pris en charge ({path.suffix or 'sans extension'}) ; "
+            f"formats acceptés : {', '.join(supported_suffixes())}"
+        )
     size = path.stat().st_size
     if size == 0:
         raise BadInput(f"{path} : fichier vide")
@@ -100,7 +102,7 @@ def load_markdown(path: Path, data: bytes) -> Loaded:
             key, _, value = line.partition(":")
             if key.strip().lower() in ("title", "author", "date", "url") and value.strip():
                 metadata[key.strip().lower()] = value.strip().strip("\"'")
-        text = text[front.end():]
+        text = text[front.end() :]
     heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
     if heading and "title" not in metadata:
         metadata["title"] = heading.group(1).strip()
@@ -116,8 +118,30 @@ class _HTMLText(HTMLParser):
     """Visible text of a page, with block elements turned into paragraph breaks."""
 
     SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form"})
-    BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
-                       "table", "section", "article", "header", "blockquote", "pre", "hr"})
+    BLOCK = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "ul",
+            "ol",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "table",
+            "section",
+            "article",
+            "header",
+            "blockquote",
+            "pre",
+            "hr",
+        }
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -130,8 +154,13 @@ class _HTMLText(HTMLParser):
         values = {k: v or "" for k, v in attrs}
         if tag == "meta":
             name = (values.get("name") or values.get("property") or "").lower()
-            key = {"author": "author", "article:published_time": "date", "date": "date",
-                   "og:url": "url", "og:title": "title"}.get(name)
+            key = {
+                "author": "author",
+                "article:published_time": "date",
+                "date": "date",
+                "og:url": "url",
+                "og:title": "title",
+            }.get(name)
             if key and values.get("content"):
                 self.meta.setdefault(key, values["content"].strip())
         elif tag == "link" and values.get("rel", "").lower() == "canonical" and values.get("href"):

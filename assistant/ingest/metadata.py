@@ -5,12 +5,23 @@ from __future__ import annotations
 import re
 
 MONTHS = {
-    "janvier": 1, "fevrier": 2, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "août": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12, "décembre": 12,
+    "janvier": 1,
+    "fevrier": 2,
+    "février": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "août": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
+    "décembre": 12,
 }
-_DATE = re.compile(
-    r"\b(1er|[0-3]?\d)\s+(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE
-)
+_DATE = re.compile(r"\b(1er|[0-3]?\d)\s+(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _PUBLISHED = re.compile(r"date de (?:mise en ligne|publication)\s*:\s*(.+)", re.IGNORECASE)
 _AUTHOR = re.compile(r"(?:rédigé par|publié par|auteur\s*:|par)\s+([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3})")
 _BLOG_OWNER = re.compile(r"Copyright ©.*?\bde ([A-ZÀ-Ý][\w'’-]+(?:[ -][A-ZÀ-Ý][\w'’-]+){1,3})")
