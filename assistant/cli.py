@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .config import Settings, load_settings
-from .errors import AssistantError
+from .errors import AssistantError, BadInput
 
 DEFAULT_QUESTION = "Quand le syndicat emménage-t-il dans ses nouveaux locaux ?"
 
@@ -42,6 +42,12 @@ def _human_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+mode_option = click.option(
+    "--mode",
+    type=click.Choice(["generative", "extractive"]),
+    default=None,
+    help="generative (défaut) ou extractive : uniquement des phrases citées des passages",
+)
 index_option = click.option(
     "--index", "index_dir", type=click.Path(path_type=Path), default=None, help="dossier de l'index (défaut : index/)"
 )
@@ -105,16 +111,23 @@ def ingest_cmd(
 @click.option("--json", "as_json", is_flag=True, help="un objet JSON sur la sortie standard")
 @click.option("-k", "k", type=int, default=None, help="nombre de passages (défaut : 5)")
 @click.option("--no-retrieval", is_flag=True, help="interroger le modèle seul, sans documents")
+@mode_option
 @click.pass_context
 @_human_errors
 def ask_cmd(
-    ctx: click.Context, question: str | None, index_dir: Path | None, as_json: bool, k: int | None, no_retrieval: bool
+    ctx: click.Context,
+    question: str | None,
+    index_dir: Path | None,
+    as_json: bool,
+    k: int | None,
+    no_retrieval: bool,
+    mode: str | None,
 ) -> None:
     """Pose une question sur les documents indexés."""
     from .factory import build_assistant
 
-    settings = _settings(ctx, index_dir=index_dir, k=k)
-    assistant = build_assistant(settings)
+    settings = _settings(ctx, index_dir=index_dir, k=k, mode=mode)
+    assistant = build_assistant(settings, need_generator=settings.mode != "extractive")
     question = DEFAULT_QUESTION if question is None else question
     assistant.check_question(question)
     stream = None if as_json or not sys.stdout.isatty() else (lambda t: click.echo(t, nl=False))
@@ -138,6 +151,77 @@ def ask_cmd(
         label = ", ".join(x for x in (meta.get("title") or p.chunk.doc, meta.get("date")) if x)
         click.echo(f" {mark}[{p.rank}] {label} — {p.chunk.doc} (car. {p.chunk.start}-{p.chunk.end})")
     click.echo(f"\nModèles : {answer.model.get('generator')} / {answer.model.get('embedder')}")
+
+
+@main.command("eval")
+@click.argument("eval_set", required=False, type=click.Path(path_type=Path))
+@index_option
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="dossier du rapport")
+@click.option("-k", "k", type=int, default=None, help="nombre de passages (défaut : 5)")
+@click.option("--retrieval-only", is_flag=True, help="mesurer la recherche seule, sans génération")
+@click.option("--no-retrieval", is_flag=True, help="le modèle seul, sans documents")
+@click.option("--limit", type=int, default=None, help="seulement les N premières questions")
+@click.option("--resume", is_flag=True, help="reprendre une évaluation interrompue dans --out")
+@click.option("--compare", nargs=2, type=click.Path(path_type=Path), default=None, help="comparer deux rapports")
+@mode_option
+@click.pass_context
+@_human_errors
+def eval_cmd(
+    ctx: click.Context,
+    eval_set: Path | None,
+    index_dir: Path | None,
+    out: Path | None,
+    k: int | None,
+    retrieval_only: bool,
+    no_retrieval: bool,
+    limit: int | None,
+    resume: bool,
+    compare: tuple[Path, Path] | None,
+    mode: str | None,
+) -> None:
+    """Évalue un jeu de questions (JSONL) et écrit report.json et report.html ; ou compare deux rapports."""
+    from .evaluate import runner
+
+    if compare:
+        _compare(*compare, out)
+        return
+    if eval_set is None:
+        raise BadInput("indiquez un jeu de questions (fichier .jsonl) ou --compare A B")
+    from .evaluate.dataset import read_eval_set
+    from .factory import build_assistant
+
+    settings = _settings(ctx, index_dir=index_dir, k=k, mode=mode)
+    items = read_eval_set(eval_set)[: limit or None]
+    options = runner.EvalOptions(
+        k=settings.k, retrieval_only=retrieval_only, mode=settings.mode, no_retrieval=no_retrieval
+    )
+    label = "retrieval" if retrieval_only else settings.mode
+    out = out or Path("eval") / "runs" / f"{eval_set.stem}-{label}"
+    assistant = build_assistant(settings, need_generator=not retrieval_only and settings.mode == "generative")
+    from tqdm import tqdm
+
+    with tqdm(total=len(items), desc="évaluation", unit="question", file=sys.stderr) as bar:
+        report = runner.run(assistant, items, out, options, resume=resume, progress=bar.update)
+    json_path, html_path = runner.write_report(report, out)
+    for key, value in report["metrics"].items():
+        click.echo(f"{key:24s} {'—' if value is None else f'{value:.3f}'}")
+    click.echo(f"{report['counts']} → {json_path}, {html_path}")
+
+
+def _compare(a: Path, b: Path, out: Path | None) -> None:
+    from .evaluate.report import compare, render_compare_html
+    from .evaluate.runner import read_report
+
+    rows = compare(read_report(a), read_report(b))
+    click.echo(f"{'métrique':24s} {'A':>8s} {'B':>8s} {'B − A':>8s}")
+    for key, va, vb, delta in rows:
+        cells = ["—" if v is None else f"{v:.3f}" for v in (va, vb)]
+        click.echo(f"{key:24s} {cells[0]:>8s} {cells[1]:>8s} {'—' if delta is None else f'{delta:+.3f}':>8s}")
+    target = out or Path("eval") / "runs" / "compare.html"
+    target = target / "compare.html" if target.suffix != ".html" else target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_compare_html(str(a), str(b), rows), encoding="utf-8")
+    click.echo(f"→ {target}")
 
 
 if __name__ == "__main__":  # pragma: no cover

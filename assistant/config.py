@@ -20,6 +20,7 @@ class Settings:
     generator: str | None = None  # path to a GGUF, or a file name in models_dir; None: resolution order
     embedder: str | None = None  # path to a sentence-transformers folder, or a folder name in models_dir
     k: int = 5
+    mode: str = "generative"  # or "extractive": quoted passage sentences only, zero generated words
     chunk_max_chars: int = 900
     chunk_overlap_chars: int = 150
     # Fusion: reciprocal rank fusion, weights measured on piaf dev (bench/retrieval.py).

@@ -90,6 +90,8 @@ class Answer:
     model: dict[str, str]
     timings_ms: dict[str, float]
     raw_answer: str = ""
+    mode: str = "generative"
+    fallback: bool = False  # the generated answer failed verification: closest passages shown instead
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` object of EVAL_FORMAT.md (field names are a contract)."""
@@ -103,4 +105,6 @@ class Answer:
             "model": dict(self.model),
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "raw_answer": self.raw_answer,
+            "mode": self.mode,
+            "fallback": self.fallback,
         }

@@ -46,6 +46,7 @@ class IndexData:
     def __post_init__(self) -> None:
         if self.faiss_index is None:
             self.faiss_index = build_faiss(self.vectors)
+        self.row_of = {c.chunk_id: i for i, c in enumerate(self.chunks)}
 
 
 def build_faiss(vectors: np.ndarray) -> Any:

@@ -107,7 +107,7 @@ def ingest(
         if previous:
             report.removed = sorted(set(previous.documents) - set(documents))
         chunks: list[Chunk] = [c for doc in documents.values() for c in chunk_document(doc, chunker)]
-        old_rows = {c.chunk_id: i for i, c in enumerate(previous.chunks)} if previous else {}
+        old_rows = previous.row_of if previous else {}
         vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
         todo = [i for i, c in enumerate(chunks) if c.chunk_id not in old_rows]
         for i, c in enumerate(chunks):

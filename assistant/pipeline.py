@@ -8,17 +8,23 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
+
 from . import index as index_store
 from .config import Settings
 from .documents import Answer, Passage
 from .embed import Embedder
 from .errors import BadInput
+from .extractive import best_sentences, format_extracts
 from .generate import GenerationOptions, Generator
 from .indexer import IngestReport, chunker_info, embedder_info, ingest
 from .ingest.chunking import ChunkerSettings
 from .prompt import ABSTENTION, build_prompt
 from .retrieve import BM25, RetrievalParams, retrieve
-from .verify import verify
+from .verify import DEFAULT_PARAMS, VerifyParams, claims, verify
+
+MODES = ("generative", "extractive")
+CLOSEST = "Passages les plus proches de la question :"
 
 
 @dataclass
@@ -29,6 +35,7 @@ class Assistant:
     embedder_factory: Callable[[], Embedder]
     generator_factory: Callable[[], Generator]
     model_names: dict[str, str] = field(default_factory=dict)
+    verify_params: VerifyParams = DEFAULT_PARAMS
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -98,49 +105,69 @@ class Assistant:
             passages = passages[:-1]
         return passages
 
+    def _similarity(self, texts: list[str], passages: list[Passage]) -> np.ndarray | None:
+        """Cosine of each claim with each passage, reusing the passage vectors stored in the index."""
+        if not texts or not passages:
+            return None
+        index = self.index
+        rows = [index.row_of[p.chunk.chunk_id] for p in passages]
+        return self.embedder.encode_queries(texts) @ index.vectors[rows].T
+
+    def _generate(self, question: str, passages: list[Passage] | None, on_token: Callable[[str], None] | None) -> str:
+        options = GenerationOptions(
+            max_tokens=self.settings.max_tokens, temperature=self.settings.temperature, seed=self.settings.seed
+        )
+        pieces: list[str] = []
+        for piece in self.generator.generate(build_prompt(question, passages), options):
+            pieces.append(piece)
+            if on_token:
+                on_token(piece)
+        return "".join(pieces).strip()
+
     def ask(
         self,
         question: str,
         k: int | None = None,
         no_retrieval: bool = False,
         on_token: Callable[[str], None] | None = None,
+        mode: str | None = None,
     ) -> Answer:
+        """Retrieve, answer, verify. A generated answer with no supported sentence becomes an abstention
+        followed by the closest passage sentences (quoted); the model's text stays in `raw_answer`."""
         question = self.check_question(question)
+        mode = mode or self.settings.mode
+        if mode not in MODES:
+            raise BadInput(f"mode inconnu : {mode!r} (attendu : {', '.join(MODES)})")
         timings: dict[str, float] = {"retrieve": 0.0, "generate": 0.0, "verify": 0.0}
         t0 = time.perf_counter()
         passages: list[Passage] = [] if no_retrieval else self.search(question, k)
         timings["retrieve"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
-        if not no_retrieval:
-            passages = self._fit(question, passages)
-        prompt = build_prompt(question, None if no_retrieval else passages)
-        options = GenerationOptions(
-            max_tokens=self.settings.max_tokens, temperature=self.settings.temperature, seed=self.settings.seed
-        )
-        pieces: list[str] = []
-        for piece in self.generator.generate(prompt, options):
-            pieces.append(piece)
-            if on_token:
-                on_token(piece)
-        raw = "".join(pieces).strip()
+        extracts = best_sentences(question, passages, self.bm25.idf) if passages else []
+        if mode == "extractive":
+            raw = format_extracts(extracts)
+        else:
+            if passages:
+                passages = self._fit(question, passages)
+            raw = self._generate(question, None if no_retrieval else passages, on_token)
         timings["generate"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
-        verification = verify(raw, passages)
+        verification = verify(raw, passages, self._similarity(claims(raw), passages), self.verify_params)
         timings["verify"] = (time.perf_counter() - t0) * 1000
-        shown = verification.shown_answer
-        abstained = verification.abstained
-        if not no_retrieval and (not passages or not raw):
-            abstained = True
-        if abstained and not shown:
-            shown = ABSTENTION
+        shown, fallback = verification.shown_answer, False
+        if verification.abstained and not no_retrieval:
+            fallback = mode == "generative" and bool(extracts)
+            shown = ABSTENTION + (f"\n\n{CLOSEST} {format_extracts(extracts)}" if fallback else "")
         return Answer(
             question=question,
             answer=shown,
-            abstained=abstained,
+            abstained=verification.abstained and not no_retrieval,
             passages=passages,
             sentences=verification.sentences,
             citations=verification.citations,
             model=dict(self.model_names),
             timings_ms=timings,
             raw_answer=raw,
+            mode=mode,
+            fallback=fallback,
         )

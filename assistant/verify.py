@@ -1,7 +1,11 @@
 """Answer verification: sentence support, unsupported terms, citation check, abstention. Pure functions.
 
-This first version scores support by content-word overlap and a strict check of numbers and proper names;
-the verification issue adds embedding similarity and a calibrated threshold on top of the same interface.
+A sentence's support by a passage combines two signals computed without any extra model:
+  - stemmed content-word overlap (share of the sentence's words found in the passage);
+  - embedding similarity (cosine with the packaged embedder, computed by the caller and passed in),
+rescaled to [0, 1] and mixed by `VerifyParams.alpha`. A sentence is supported when its best passage scores at
+least `threshold` *and* every number, date and proper name of the sentence occurs in some passage.
+The parameters are calibrated on hand-labelled answer sentences: see bench/calibrate_verifier.py.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from .documents import Citation, Passage, SentenceVerdict
 from .prompt import ABSTENTION
 from .text import STOPWORDS, content_tokens, fold, normalize_for_match, split_sentences, terms
@@ -17,13 +23,24 @@ from .text import STOPWORDS, content_tokens, fold, normalize_for_match, split_se
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;-]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[ .,]\d{3})*(?:[.,]\d+)?")
 _PROPER = re.compile(r"\b[A-ZÀ-Ý][\w'’-]*[a-zà-ÿ][\w'’-]*\b")
-SUPPORT_THRESHOLD = 0.6
+
+
+@dataclass(frozen=True)
+class VerifyParams:
+    alpha: float = 0.5  # weight of word overlap; 1 - alpha goes to embedding similarity
+    cos_low: float = 0.3  # cosine mapped to 0
+    cos_high: float = 0.8  # cosine mapped to 1
+    threshold: float = 0.5
+
+
+DEFAULT_PARAMS = VerifyParams()
 
 
 @dataclass(frozen=True)
 class Verification:
     shown_answer: str
     abstained: bool
+    model_abstained: bool
     sentences: list[SentenceVerdict]
     citations: list[Citation]
     removed_markers: int
@@ -78,11 +95,18 @@ def unsupported_terms(sentence: str, passages: Sequence[Passage]) -> list[str]:
 
 
 def overlap_score(sentence: str, passage_text: str) -> float:
-    """Share of the sentence's content words that occur in the passage."""
+    """Share of the sentence's stemmed content words that occur in the passage."""
     words = set(terms(strip_markers(sentence)))
     if not words:
         return 1.0
     return len(words & set(terms(passage_text))) / len(words)
+
+
+def support_score(overlap: float, cosine: float | None, params: VerifyParams) -> float:
+    if cosine is None:
+        return overlap
+    scaled = min(1.0, max(0.0, (cosine - params.cos_low) / (params.cos_high - params.cos_low)))
+    return params.alpha * overlap + (1 - params.alpha) * scaled
 
 
 def is_abstention(text: str) -> bool:
@@ -90,59 +114,62 @@ def is_abstention(text: str) -> bool:
     return normalize_for_match(ABSTENTION).rstrip(".") in folded or "ne permettent pas de repondre" in folded
 
 
-def verify(answer: str, passages: Sequence[Passage]) -> Verification:
-    by_rank = {p.rank: p for p in passages}
+def claim_spans(answer: str) -> list[tuple[int, int]]:
+    """Spans of the sentences that state something checkable (markers attached, abstention excluded)."""
     spans = _attach_trailing_markers(answer, split_sentences(answer))
+    return [(s, e) for s, e in spans if content_tokens(strip_markers(answer[s:e])) and not is_abstention(answer[s:e])]
+
+
+def claims(answer: str) -> list[str]:
+    """The texts the caller embeds to pass `similarity` to verify()."""
+    return [strip_markers(answer[s:e]) for s, e in claim_spans(answer)]
+
+
+def verify(
+    answer: str,
+    passages: Sequence[Passage],
+    similarity: np.ndarray | None = None,
+    params: VerifyParams = DEFAULT_PARAMS,
+) -> Verification:
+    """`similarity[i, j]`: cosine of claim i (as listed by claims()) with passages[j]; None: overlap only."""
+    by_rank = {p.rank: p for p in passages}
     sentences: list[SentenceVerdict] = []
     citations: list[Citation] = []
     removed = 0
     shown_parts: list[str] = []
-    for i, (start, end) in enumerate(spans):
+    model_abstained = is_abstention(answer)
+    for i, (start, end) in enumerate(claim_spans(answer)):
         raw = answer[start:end]
-        if is_abstention(raw):
-            sentences.append(
-                SentenceVerdict(
-                    text=strip_markers(raw), supported=True, score=1.0, evidence_rank=None, unsupported_terms=[]
-                )
-            )
-            shown_parts.append(raw)
-            continue
-        if not content_tokens(strip_markers(raw)):
-            continue  # a bare « [2] » or « Oui. » states nothing that could be checked
-        scores = {p.rank: overlap_score(raw, p.chunk.text) for p in passages}
+        scores: dict[int, float] = {}
+        for j, p in enumerate(passages):
+            cosine = float(similarity[i, j]) if similarity is not None else None
+            scores[p.rank] = support_score(overlap_score(raw, p.chunk.text), cosine, params)
         best = max(scores, key=lambda r: scores[r]) if scores else None
         missing = unsupported_terms(raw, passages)
         score = scores[best] if best is not None else 0.0
-        supported = best is not None and score >= SUPPORT_THRESHOLD and not missing
         sentences.append(
             SentenceVerdict(
                 text=strip_markers(raw),
-                supported=supported,
+                supported=best is not None and score >= params.threshold and not missing,
                 score=round(score, 4),
                 evidence_rank=best if score > 0 else None,
                 unsupported_terms=missing,
             )
         )
         for marker in markers_in(raw):
-            if marker in by_rank:
-                citations.append(
-                    Citation(
-                        marker=marker,
-                        passage_rank=marker,
-                        sentence=i,
-                        supported=scores[marker] >= SUPPORT_THRESHOLD and not missing,
-                    )
-                )
-            else:
-                citations.append(Citation(marker=marker, passage_rank=None, sentence=i, supported=False))
+            cited = by_rank.get(marker)
+            if cited is None:
                 removed += 1
+            ok = cited is not None and scores[marker] >= params.threshold and not missing
+            citations.append(Citation(marker=marker, passage_rank=marker if cited else None, sentence=i, supported=ok))
         shown_parts.append(_MARKER.sub(lambda m: _keep_valid(m, by_rank), raw))
-    content = [s for s in sentences if not is_abstention(s.text)]
-    abstained = any(is_abstention(s.text) for s in sentences) and not any(s.supported for s in content)
-    abstained = abstained or not content
+    # Nothing supported means no answer, whatever the model wrote; the caller shows the closest passages.
+    abstained = not any(s.supported for s in sentences)
+    shown = " ".join(shown_parts).strip()
     return Verification(
-        shown_answer=" ".join(shown_parts).strip(),
+        shown_answer=shown,
         abstained=abstained,
+        model_abstained=model_abstained,
         sentences=sentences,
         citations=citations,
         removed_markers=removed,

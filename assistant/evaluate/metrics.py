@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ..text import normalize_for_match
 
@@ -32,3 +33,34 @@ def answer_has_keys(answer: str, keys: Sequence[str]) -> bool:
     """Every key must occur; a key may list alternatives separated by « | »."""
     folded = normalize_for_match(answer)
     return all(any(normalize_for_match(alt) in folded for alt in key.split("|")) for key in keys)
+
+
+def _share(flags: Sequence[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def compute_metrics(rows: Sequence[dict[str, Any]], k: int) -> dict[str, float | None]:
+    """The metrics of EVAL_FORMAT.md over per-item rows (see runner.item_row); errored items are left out."""
+    ok = [r for r in rows if r.get("status") == "ok"]
+    answerable = [r for r in ok if r["answerable"]]
+    with_evidence = [r for r in answerable if r.get("evidence")]
+    ranks = [r.get("first_hit_rank") for r in with_evidence]
+    generated = [r for r in ok if r.get("answer") is not None]
+    answered = [r for r in generated if not r["abstained"]]
+    sentences = [s for r in answered for s in r.get("sentences", [])]
+    citations = [c for r in generated for c in r.get("citations", [])]
+    keyed = [r for r in generated if r["answerable"] and r.get("answer_keys")]
+    metrics: dict[str, float | None] = {
+        "retrieval_recall_at_k": round(recall_at(ranks, k), 4) if ranks else None,
+        "mrr": round(mrr(ranks), 4) if ranks else None,
+        "answer_key_recall": _share([bool(r.get("answer_keys_ok")) for r in keyed]),
+        "abstention_recall": _share([r["abstained"] for r in generated if not r["answerable"]]),
+        "false_abstention_rate": _share([r["abstained"] for r in generated if r["answerable"]]),
+        "faithfulness": _share([s["supported"] for s in sentences]),
+        "hallucination_rate": _share([any(not s["supported"] for s in r.get("sentences", [])) for r in answered]),
+        "citation_precision": _share([c["supported"] for c in citations]),
+        "raw_hallucination_rate": _share(
+            [any(not s["supported"] for s in r.get("raw_sentences", [])) for r in generated if r.get("raw_sentences")]
+        ),
+    }
+    return metrics
