@@ -20,7 +20,7 @@ from .text import terms
 class RetrievalParams:
     k: int = 5
     candidates: int = 50
-    rrf_k: int = 60
+    rrf_k: int = 5
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
     dedup_threshold: float = 0.8

@@ -22,15 +22,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--profile", default="fast")
-    parser.add_argument("--keep", type=Path, default=None, help="keep the indexes under KEEP/<folder name>")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the indexes under KEEP/<n>-<folder name>")
     args = parser.parse_args()
     embedder = None
     header = ("folder", "docs", "chunks", "ingest s", "chunks/s", "encode s", "ratio")
     print(f"{header[0]:32s} " + " ".join(f"{h:>9s}" for h in header[1:]))
-    for folder in args.folders:
+    for number, folder in enumerate(args.folders):
         with tempfile.TemporaryDirectory() as tmp:
             root = args.keep or Path(tmp)
-            settings = load_settings(profile=args.profile, index_dir=root / folder.resolve().name)
+            settings = load_settings(profile=args.profile, index_dir=root / f"{number}-{folder.resolve().name}")
             assistant = build_assistant(settings, need_generator=False)
             if embedder is not None:
                 assistant.__dict__["embedder"] = embedder  # model load is not ingest time
