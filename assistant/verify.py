@@ -94,12 +94,21 @@ def unsupported_terms(sentence: str, passages: Sequence[Passage]) -> list[str]:
     return list(dict.fromkeys(missing))
 
 
-def overlap_score(sentence: str, passage_text: str) -> float:
-    """Share of the sentence's stemmed content words that occur in the passage."""
+def overlap_score(sentence: str, passage_text: str, window: int = 2) -> float:
+    """Best share of the sentence's stemmed content words found in `window` consecutive passage sentences.
+
+    Aligning with a couple of sentences rather than the whole passage matters: « Le SITIV a été créé en 2024 »
+    finds SITIV, créé and 2024 somewhere in a long passage, but no two neighbouring sentences hold them all.
+    """
     words = set(terms(strip_markers(sentence)))
     if not words:
         return 1.0
-    return len(words & set(terms(passage_text))) / len(words)
+    spans = split_sentences(passage_text) or [(0, len(passage_text))]
+    best = 0.0
+    for i in range(max(1, len(spans) - window + 1)):
+        chunk = passage_text[spans[i][0] : spans[min(i + window, len(spans)) - 1][1]]
+        best = max(best, len(words & set(terms(chunk))) / len(words))
+    return best
 
 
 def support_score(overlap: float, cosine: float | None, params: VerifyParams) -> float:
@@ -117,7 +126,12 @@ def is_abstention(text: str) -> bool:
 def claim_spans(answer: str) -> list[tuple[int, int]]:
     """Spans of the sentences that state something checkable (markers attached, abstention excluded)."""
     spans = _attach_trailing_markers(answer, split_sentences(answer))
-    return [(s, e) for s, e in spans if content_tokens(strip_markers(answer[s:e])) and not is_abstention(answer[s:e])]
+    return [(s, e) for s, e in spans if _states_something(answer[s:e]) and not is_abstention(answer[s:e])]
+
+
+def _states_something(sentence: str) -> bool:
+    """A bare « [2] », « Oui. » or a list number « 1. » is not a checkable claim."""
+    return any(not t.isdigit() for t in content_tokens(strip_markers(sentence)))
 
 
 def claims(answer: str) -> list[str]:

@@ -1,6 +1,6 @@
 from assistant.documents import Chunk, Passage
 from assistant.prompt import ABSTENTION, build_prompt
-from assistant.verify import is_abstention, markers_in, unsupported_terms, verify
+from assistant.verify import claims, is_abstention, markers_in, overlap_score, unsupported_terms, verify
 
 P = [
     Passage(
@@ -70,3 +70,17 @@ def test_bare_marker_is_no_answer() -> None:
 def test_false_premise_from_question_is_flagged() -> None:
     v = verify("Le SITIV a choisi Microsoft Azure car il est souverain [1].", P)
     assert {"Microsoft", "Azure"} <= set(v.sentences[0].unsupported_terms)
+
+
+def test_list_numbers_are_not_claims() -> None:
+    found = claims("Les deux missions sont les suivantes. 1. La collaboration [1]. 2. Les ressources [1].")
+    assert found == ["Les deux missions sont les suivantes.", "La collaboration.", "Les ressources."]
+
+
+def test_overlap_aligns_with_neighbouring_sentences() -> None:
+    passage = (
+        "Il a été créé un comité. Les agents sont nombreux. Le SITIV accompagne les communes. "
+        "La cybersécurité progresse. Nous avons changé de statut et l'année 2024 sera l'année de leur mise en œuvre."
+    )
+    assert overlap_score("Le SITIV a été créé en 2024.", passage) < 0.6
+    assert overlap_score("Les statuts changent et seront mis en œuvre en 2024.", passage) >= 0.6
