@@ -131,17 +131,25 @@ def ask_cmd(
     question = DEFAULT_QUESTION if question is None else question
     assistant.check_question(question)
     stream = None if as_json or not sys.stdout.isatty() else (lambda t: click.echo(t, nl=False))
-    answer = assistant.ask(question, no_retrieval=no_retrieval, on_token=stream)
+    answer = assistant.ask(
+        question, no_retrieval=no_retrieval, on_token=stream if settings.mode == "generative" else None
+    )
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return
     if stream:
         click.echo("\n")
     click.echo(f"Question : {answer.question}\n\n{answer.answer}\n")
-    for s in answer.sentences:
+    if answer.fallback:
+        click.echo(f"Texte du modèle, non retenu faute d'appui dans les documents :\n{answer.raw_answer}\n")
+    for i, s in enumerate(answer.sentences):
         if not s.supported:
             terms = f" (absent des sources : {', '.join(s.unsupported_terms)})" if s.unsupported_terms else ""
             click.echo(f"⚠ non étayé{terms} : {s.text}")
+        for c in answer.citations:
+            if c.sentence == i and not c.supported:
+                what = "passage inexistant" if c.passage_rank is None else "citation décorative"
+                click.echo(f"⚠ {what} [{c.marker}] : {s.text}")
     if answer.passages:
         click.echo("\nSources :")
     cited = {c.passage_rank for c in answer.citations}

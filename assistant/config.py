@@ -21,6 +21,9 @@ class Settings:
     embedder: str | None = None  # path to a sentence-transformers folder, or a folder name in models_dir
     k: int = 5
     mode: str = "generative"  # or "extractive": quoted passage sentences only, zero generated words
+    # Abstain before generating when the top passages hold less than this IDF-weighted share of the
+    # question's terms (bench/abstention_guard.py); 0 turns the guard off.
+    min_coverage: float = 0.0
     chunk_max_chars: int = 900
     chunk_overlap_chars: int = 150
     # Fusion: reciprocal rank fusion. k=5 gave the best recall@5 and MRR on both piaf dev (0.925 / 0.815 vs

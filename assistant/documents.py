@@ -92,6 +92,7 @@ class Answer:
     raw_answer: str = ""
     mode: str = "generative"
     fallback: bool = False  # the generated answer failed verification: closest passages shown instead
+    guard: str = ""  # why the answer was refused before generation, if it was
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` object of EVAL_FORMAT.md (field names are a contract)."""
@@ -107,4 +108,5 @@ class Answer:
             "raw_answer": self.raw_answer,
             "mode": self.mode,
             "fallback": self.fallback,
+            "guard": self.guard,
         }

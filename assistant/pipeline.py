@@ -15,7 +15,7 @@ from .config import Settings
 from .documents import Answer, Passage
 from .embed import Embedder
 from .errors import BadInput
-from .extractive import best_sentences, format_extracts
+from .extractive import best_sentences, format_extracts, question_coverage
 from .generate import GenerationOptions, Generator
 from .indexer import IngestReport, chunker_info, embedder_info, ingest
 from .ingest.chunking import ChunkerSettings
@@ -124,6 +124,23 @@ class Assistant:
                 on_token(piece)
         return "".join(pieces).strip()
 
+    def _abstain(
+        self, question: str, passages: list[Passage], timings: dict[str, float], mode: str, reason: str
+    ) -> Answer:
+        return Answer(
+            question=question,
+            answer=ABSTENTION,
+            abstained=True,
+            passages=passages,
+            sentences=[],
+            citations=[],
+            model=dict(self.model_names),
+            timings_ms=timings,
+            raw_answer="",
+            mode=mode,
+            guard=reason,
+        )
+
     def ask(
         self,
         question: str,
@@ -144,6 +161,10 @@ class Assistant:
         timings["retrieve"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
         extracts = best_sentences(question, passages, self.bm25.idf) if passages else []
+        coverage = question_coverage(question, " ".join(p.chunk.text for p in passages), self.bm25.idf)
+        if passages and coverage < self.settings.min_coverage:
+            # Guard before generation: the passages miss most of what the question asks about.
+            return self._abstain(question, passages, timings, mode, reason=f"couverture {coverage:.2f}")
         if mode == "extractive":
             raw = format_extracts(extracts)
         else:
