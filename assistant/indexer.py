@@ -117,8 +117,7 @@ def ingest(
         report.embedded_chunks = len(todo)
         if todo:
             bar = _progress(len(todo), "embedding")
-            encode = embedder.encode_documents
-            vectors[todo] = encode([chunks[i].text for i in todo], progress=bar.update)
+            vectors[todo] = embedder.encode_documents([chunks[i].text for i in todo], progress=bar.update)
             bar.close()
         manifest = index_store.make_manifest(embedder_info(embedder), chunker_info(chunker), documents, len(chunks))
         data = index_store.IndexData(manifest=manifest, chunks=chunks, documents=documents, vectors=vectors)

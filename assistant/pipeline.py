@@ -81,10 +81,9 @@ class Assistant:
     def search(self, question: str, k: int | None = None) -> list[Passage]:
         s = self.settings
         index = self.index
-        if embedder_info(self.embedder) != index.manifest["embedder"]:
-            index_store.check_compatible(
-                index.manifest, embedder_info(self.embedder), chunker_info(self.chunker), s.index_dir
-            )
+        index_store.check_compatible(
+            index.manifest, embedder_info(self.embedder), chunker_info(self.chunker), s.index_dir
+        )
         query_vec = self.embedder.encode_queries([question])[0]
         params = RetrievalParams(
             k=k or s.k,
@@ -100,8 +99,7 @@ class Assistant:
         """Drop the lowest-ranked passages until prompt + answer fit the model's context."""
         generator = self.generator
         budget = generator.context_length() - self.settings.max_tokens
-        count = getattr(generator, "prompt_tokens", None)
-        while passages and count and count(build_prompt(question, passages)) > budget:
+        while passages and generator.prompt_tokens(build_prompt(question, passages)) > budget:
             passages = passages[:-1]
         return passages
 
