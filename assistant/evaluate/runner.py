@@ -34,6 +34,7 @@ class EvalOptions:
 def item_row(item: EvalItem, assistant: Assistant, options: EvalOptions) -> dict[str, Any]:
     """Run one item; an exception becomes status "error" so that one failure does not stop the run."""
     row: dict[str, Any] = {**asdict(item), "status": "ok"}
+    row["reference_answer"] = row.pop("answer")  # "answer" is the assistant's, as in `ask --json`
     started = time.perf_counter()
     try:
         if options.retrieval_only:
