@@ -80,7 +80,7 @@ def render_html(report: dict[str, Any]) -> str:
     for r in report["items"]:
         status = r.get("status")
         verdict = "abstention" if r.get("abstained") else ("erreur" if status != "ok" else "réponse")
-        expected = html.escape((r.get("answer") and r.get("answer_keys") and ", ".join(r["answer_keys"])) or "")
+        expected = html.escape(r.get("reference_answer") or ", ".join(r.get("answer_keys", [])))
         rows.append(
             f"<tr><td>{html.escape(r['id'])}<div class='small'>{html.escape(r.get('kind', ''))}</div></td>"
             f"<td>{html.escape(r['question'])}</td><td>{'oui' if r['answerable'] else 'non'}</td>"
