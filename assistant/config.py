@@ -7,9 +7,12 @@ import os
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import BadInput
+
+if TYPE_CHECKING:
+    from .retrieve import RetrievalParams
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,19 @@ class Settings:
             raise BadInput(f"profil inconnu : {self.profile!r} (attendu : quality ou fast)")
         if self.max_tokens < 1:
             raise BadInput(f"max_tokens doit être positif (reçu : {self.max_tokens})")
+
+    def retrieval_params(self, k: int | None = None, **changes: Any) -> RetrievalParams:
+        from .retrieve import RetrievalParams
+
+        values = {
+            "k": k or self.k,
+            "candidates": self.candidates,
+            "rrf_k": self.rrf_k,
+            "dense_weight": self.dense_weight,
+            "lexical_weight": self.lexical_weight,
+            "dedup_threshold": self.dedup_threshold,
+        }
+        return RetrievalParams(**{**values, **changes})
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})

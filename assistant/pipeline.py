@@ -20,7 +20,7 @@ from .generate import GenerationOptions, Generator
 from .indexer import IngestReport, chunker_info, embedder_info, ingest
 from .ingest.chunking import ChunkerSettings
 from .prompt import ABSTENTION, build_prompt
-from .retrieve import BM25, RetrievalParams, retrieve
+from .retrieve import BM25, retrieve
 from .verify import DEFAULT_PARAMS, VerifyParams, claims, verify
 
 MODES = ("generative", "extractive")
@@ -85,14 +85,7 @@ class Assistant:
             index.manifest, embedder_info(self.embedder), chunker_info(self.chunker), s.index_dir
         )
         query_vec = self.embedder.encode_queries([question])[0]
-        params = RetrievalParams(
-            k=k or s.k,
-            candidates=s.candidates,
-            rrf_k=s.rrf_k,
-            dense_weight=s.dense_weight,
-            lexical_weight=s.lexical_weight,
-            dedup_threshold=s.dedup_threshold,
-        )
+        params = s.retrieval_params(k)
         return retrieve(question, query_vec, index.chunks, index.vectors, self.bm25, params)
 
     def _fit(self, question: str, passages: list[Passage]) -> list[Passage]:

@@ -18,12 +18,14 @@ from .text import terms
 
 @dataclass(frozen=True)
 class RetrievalParams:
-    k: int = 5
-    candidates: int = 50
-    rrf_k: int = 5
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
-    dedup_threshold: float = 0.8
+    """Built from Settings (Settings.retrieval_params), where the measured defaults live."""
+
+    k: int
+    candidates: int
+    rrf_k: int
+    dense_weight: float
+    lexical_weight: float
+    dedup_threshold: float
 
 
 class BM25:

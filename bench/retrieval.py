@@ -16,7 +16,7 @@ from assistant.config import load_settings
 from assistant.evaluate.dataset import read_eval_set
 from assistant.evaluate.metrics import first_hit_rank, mrr, recall_at
 from assistant.factory import build_assistant
-from assistant.retrieve import RetrievalParams, retrieve
+from assistant.retrieve import retrieve
 
 VARIANTS: dict[str, tuple[float, float, int]] = {  # name: (dense_weight, lexical_weight, rrf_k)
     "dense only": (1.0, 0.0, 60),
@@ -47,14 +47,7 @@ def main() -> None:
     print(f"{len(items)} questions, {len(index.chunks)} chunks, query encoding {encode_s:.1f} s")
     print(f"{'ranking':24s} {'recall@1':>9s} {'recall@5':>9s} {'MRR':>7s} {'ms/query':>9s}")
     for name, (dw, lw, rrf_k) in VARIANTS.items():
-        params = RetrievalParams(
-            k=5,
-            candidates=settings.candidates,
-            rrf_k=rrf_k,
-            dense_weight=dw,
-            lexical_weight=lw,
-            dedup_threshold=settings.dedup_threshold,
-        )
+        params = settings.retrieval_params(5, dense_weight=dw, lexical_weight=lw, rrf_k=rrf_k)
         ranks = []
         t0 = time.perf_counter()
         for item, qv in zip(items, vectors, strict=True):

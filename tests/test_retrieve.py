@@ -1,8 +1,9 @@
 import numpy as np
 
+from assistant.config import Settings
 from assistant.documents import Chunk
 from assistant.embed import HashingEmbedder
-from assistant.retrieve import BM25, RetrievalParams, retrieve, rrf, top_indices
+from assistant.retrieve import BM25, retrieve, rrf, top_indices
 
 TEXTS = [
     "Le syndicat déménagera à la rentrée 2015 à Vénissieux, près du tram.",
@@ -30,7 +31,7 @@ def test_rrf_weights() -> None:
 def test_retrieve_fuses_and_drops_near_duplicates() -> None:
     emb = HashingEmbedder()
     vectors = emb.encode_documents(TEXTS)
-    params = RetrievalParams(k=3)
+    params = Settings().retrieval_params(3)
     query = "déménagement du syndicat à Vénissieux"
     passages = retrieve(query, emb.encode_queries([query])[0], CHUNKS, vectors, BM25(TEXTS), params)
     docs = [p.chunk.doc for p in passages]
@@ -41,7 +42,7 @@ def test_retrieve_fuses_and_drops_near_duplicates() -> None:
 
 
 def test_retrieve_lexical_only_and_empty_index() -> None:
-    params = RetrievalParams(k=2, dense_weight=0.0)
+    params = Settings().retrieval_params(2, dense_weight=0.0)
     passages = retrieve("piscine", None, CHUNKS, np.zeros((5, 4), np.float32), BM25(TEXTS), params)
     assert passages[0].chunk.doc == "d2.txt"
     assert retrieve("x", None, [], np.zeros((0, 4), np.float32), BM25([]), params) == []
