@@ -59,8 +59,5 @@ def compute_metrics(rows: Sequence[dict[str, Any]], k: int) -> dict[str, float |
         "faithfulness": _share([s["supported"] for s in sentences]),
         "hallucination_rate": _share([any(not s["supported"] for s in r.get("sentences", [])) for r in answered]),
         "citation_precision": _share([c["supported"] for c in citations]),
-        "raw_hallucination_rate": _share(
-            [any(not s["supported"] for s in r.get("raw_sentences", [])) for r in generated if r.get("raw_sentences")]
-        ),
     }
     return metrics

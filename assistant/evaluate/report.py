@@ -16,7 +16,6 @@ METRIC_LABELS = {
     "faithfulness": "Phrases étayées (fidélité)",
     "hallucination_rate": "Réponses avec au moins une phrase non étayée",
     "citation_precision": "Précision des citations",
-    "raw_hallucination_rate": "Hallucinations du texte brut du modèle",
 }
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2em;max-width:1300px;color:#222}
