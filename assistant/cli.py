@@ -156,8 +156,8 @@ def ask_cmd(
     for p in answer.passages:
         meta = p.chunk.metadata
         mark = "*" if p.rank in cited else " "
-        label = ", ".join(x for x in (meta.get("title") or p.chunk.doc, meta.get("date")) if x)
-        click.echo(f" {mark}[{p.rank}] {label} — {p.chunk.doc} (car. {p.chunk.start}-{p.chunk.end})")
+        label = " — ".join(x for x in (meta.get("title"), meta.get("date"), p.chunk.doc) if x)
+        click.echo(f" {mark}[{p.rank}] {label} (car. {p.chunk.start}-{p.chunk.end})")
     click.echo(f"\nModèles : {answer.model.get('generator')} / {answer.model.get('embedder')}")
 
 
