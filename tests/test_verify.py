@@ -87,7 +87,10 @@ def test_overlap_aligns_with_neighbouring_sentences() -> None:
 
 
 def test_markers_after_quotes_stay_with_their_sentence() -> None:
-    text = "« Nous emménagerons à la rentrée 2015 près du tram de Vénissieux. » [1] « Corbas et St-Chamond ont rejoint le syndicat. » [2]"
+    text = (
+        "« Nous emménagerons à la rentrée 2015 près du tram de Vénissieux. » [1] "
+        "« Corbas et St-Chamond ont rejoint le syndicat. » [2]"
+    )
     v = verify(text, P)
     assert [(c.marker, c.sentence, c.supported) for c in v.citations] == [(1, 0, True), (2, 1, True)]
     assert len(v.sentences) == 2 and all(s.supported for s in v.sentences)
