@@ -129,11 +129,8 @@ def ask_cmd(
     settings = _settings(ctx, index_dir=index_dir, k=k, mode=mode)
     assistant = build_assistant(settings, need_generator=settings.mode != "extractive")
     question = DEFAULT_QUESTION if question is None else question
-    assistant.check_question(question)
     stream = None if as_json or not sys.stdout.isatty() else (lambda t: click.echo(t, nl=False))
-    answer = assistant.ask(
-        question, no_retrieval=no_retrieval, on_token=stream if settings.mode == "generative" else None
-    )
+    answer = assistant.ask(question, no_retrieval=no_retrieval, on_token=stream)
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return

@@ -151,13 +151,13 @@ class Assistant:
         passages: list[Passage] = [] if no_retrieval else self.search(question, k)
         timings["retrieve"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
-        extracts = best_sentences(question, passages, self.bm25.idf) if passages else []
-        coverage = question_coverage(question, " ".join(p.chunk.text for p in passages), self.bm25.idf)
-        if passages and coverage < self.settings.min_coverage:
-            # Guard before generation: the passages miss most of what the question asks about.
-            return self._abstain(question, passages, timings, mode, reason=f"couverture {coverage:.2f}")
+        if passages and self.settings.min_coverage > 0:
+            coverage = question_coverage(question, " ".join(p.chunk.text for p in passages), self.bm25.idf)
+            if coverage < self.settings.min_coverage:
+                # Guard before generation: the passages miss most of what the question asks about.
+                return self._abstain(question, passages, timings, mode, reason=f"couverture {coverage:.2f}")
         if mode == "extractive":
-            raw = format_extracts(extracts)
+            raw = format_extracts(best_sentences(question, passages, self.bm25.idf))
         else:
             if passages:
                 passages = self._fit(question, passages)
@@ -168,7 +168,9 @@ class Assistant:
         timings["verify"] = (time.perf_counter() - t0) * 1000
         shown, fallback = verification.shown_answer, False
         if verification.abstained and not no_retrieval:
-            fallback = mode == "generative" and bool(extracts)
+            # Quoted from the passages actually shown (after _fit), so every [n] points to one of them.
+            extracts = best_sentences(question, passages, self.bm25.idf) if mode == "generative" else []
+            fallback = bool(extracts)
             shown = ABSTENTION + (f"\n\n{CLOSEST} {format_extracts(extracts)}" if fallback else "")
         return Answer(
             question=question,

@@ -25,6 +25,16 @@ th{background:#f0f0f0}.bad{background:#fde2e2}.term{text-decoration:underline wa
 """
 
 
+def _pyplot() -> Any:
+    """matplotlib without a display: imported only when a report is drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    return plt
+
+
 def _png(fig: Any) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
@@ -32,11 +42,7 @@ def _png(fig: Any) -> str:
 
 
 def _plots(report: dict[str, Any]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
+    plt = _pyplot()
     parts = []
     metrics = {k: v for k, v in report["metrics"].items() if v is not None}
     fig, ax = plt.subplots(figsize=(8, 3.2))
@@ -115,11 +121,7 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, float | Non
 
 
 def render_compare_html(a_name: str, b_name: str, rows: list[tuple[str, Any, Any, Any]]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
+    plt = _pyplot()
     shown = [r for r in rows if r[1] is not None and r[2] is not None]
     fig, ax = plt.subplots(figsize=(8, 3.5))
     ys = range(len(shown))

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import AssistantError, BadInput
 from ..pipeline import Assistant
 from .dataset import EvalItem
-from .metrics import answer_has_keys, compute_metrics, evidence_hit, first_hit_rank
+from .metrics import answer_has_keys, compute_metrics, evidence_hit
 
 ROWS = "items.jsonl"
 
@@ -47,11 +47,9 @@ def item_row(item: EvalItem, assistant: Assistant, options: EvalOptions) -> dict
             row.update({key: data[key] for key in ("answer", "abstained", "sentences", "citations", "timings_ms")})
             row.update(raw_answer=answer.raw_answer, fallback=answer.fallback, model=answer.model)
             row["answer_keys_ok"] = not answer.abstained and answer_has_keys(answer.raw_answer, item.answer_keys)
-        texts = [p.chunk.text for p in passages]
-        row["passages"] = [
-            {**p.to_json(), "hit": bool(item.evidence) and evidence_hit(p.chunk.text, item.evidence)} for p in passages
-        ]
-        row["first_hit_rank"] = first_hit_rank(texts, item.evidence) if item.evidence else None
+        hits = [bool(item.evidence) and evidence_hit(p.chunk.text, item.evidence) for p in passages]
+        row["passages"] = [{**p.to_json(), "hit": hit} for p, hit in zip(passages, hits, strict=True)]
+        row["first_hit_rank"] = next((p.rank for p, hit in zip(passages, hits, strict=True) if hit), None)
     except AssistantError as exc:
         row.update(status="error", error=str(exc))
     except Exception as exc:  # a bug on one item is reported in its row, the run goes on
