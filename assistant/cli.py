@@ -158,6 +158,28 @@ def ask_cmd(
     click.echo(f"\nModèles : {answer.model.get('generator')} / {answer.model.get('embedder')}")
 
 
+@main.command("chat")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="adresse d'écoute (0.0.0.0 : tout le réseau)")
+@click.option("--port", type=int, default=7860, show_default=True, help="port HTTP")
+@click.option("--auth", default=None, help="« utilisateur:motdepasse » pour un poste partagé (ou ASSISTANT_AUTH)")
+@click.pass_context
+@_human_errors
+def chat_cmd(ctx: click.Context, index_dir: Path | None, host: str, port: int, auth: str | None) -> None:
+    """Lance le chat des agents dans le navigateur (http://127.0.0.1:7860)."""
+    from .factory import build_assistant
+    from .ui.chat import build_chat, launch
+    from .ui.common import Pool, parse_auth
+
+    settings = _settings(ctx, index_dir=index_dir)
+    credentials = parse_auth(auth)
+    if host not in ("127.0.0.1", "localhost") and credentials is None:
+        click.echo("Avertissement : chat ouvert au réseau sans mot de passe (--auth conseillé).", err=True)
+    pool = Pool(build_assistant(settings))
+    click.echo(f"Chat : http://{host}:{port}  (Ctrl+C pour arrêter)", err=True)
+    launch(build_chat(pool), host, port, credentials, settings)
+
+
 @main.command("eval")
 @click.argument("eval_set", required=False, type=click.Path(path_type=Path))
 @index_option

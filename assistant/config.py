@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 class Settings:
     index_dir: Path = Path("index")
     models_dir: Path = Path("models")
+    collections_dir: Path = Path("collections")  # named indexes built from uploads (assistant/collections.py)
+    feedback_path: Path = Path("feedback/feedback.jsonl")
+    max_upload_bytes: int = 20_000_000
+    queue_size: int = 64  # questions waiting for the model in the chat; beyond, new ones are refused with a message
     profile: str = "quality"  # which packaged models are the defaults: "quality" or "fast"
     generator: str | None = None  # path to a GGUF, or a file name in models_dir; None: resolution order
     embedder: str | None = None  # path to a sentence-transformers folder, or a folder name in models_dir

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .config import Settings
 from .embed import Embedder, SentenceTransformerEmbedder
 from .generate import Generator, LlamaCppGenerator
-from .models import resolve_embedder, resolve_generator
+from .models import ResolvedModel, resolve_embedder, resolve_generator
 from .pipeline import Assistant
 
 # Tokens of context the prompt may need: k passages of ~max_chars/3 tokens, instructions, answer.
@@ -17,22 +17,26 @@ def context_size(settings: Settings) -> int:
     return max(1024, -(-needed // 256) * 256)
 
 
+def make_generator(settings: Settings, model: ResolvedModel) -> Generator:
+    return LlamaCppGenerator(model.path, model.name, n_ctx=context_size(settings), threads=settings.threads)
+
+
 def build_assistant(settings: Settings, need_generator: bool = True) -> Assistant:
     """Resolve model paths now (so a missing model fails before any work), load them on first use."""
     emb = resolve_embedder(settings)
     gen = resolve_generator(settings) if need_generator else None
     names = {"embedder": emb.name, "generator": gen.name if gen else ""}
 
-    def make_embedder() -> Embedder:
+    def load_embedder() -> Embedder:
         return SentenceTransformerEmbedder(
             emb.path, emb.name, batch_size=settings.embed_batch_size, threads=settings.threads
         )
 
-    def make_generator() -> Generator:
+    def load_generator() -> Generator:
         if gen is None:
             raise RuntimeError("assistant built without a generator")
-        return LlamaCppGenerator(gen.path, gen.name, n_ctx=context_size(settings), threads=settings.threads)
+        return make_generator(settings, gen)
 
     return Assistant(
-        settings=settings, embedder_factory=make_embedder, generator_factory=make_generator, model_names=names
+        settings=settings, embedder_factory=load_embedder, generator_factory=load_generator, model_names=names
     )

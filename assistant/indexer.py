@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,10 +74,19 @@ def _previous(
     return data
 
 
+Progress = Callable[[str, int, int], None]  # (stage, done, total), for the UI's progress bar
+
+
 def ingest(
-    paths: Sequence[Path], index_dir: Path, embedder: Embedder, chunker: ChunkerSettings, rebuild: bool = False
+    paths: Sequence[Path],
+    index_dir: Path,
+    embedder: Embedder,
+    chunker: ChunkerSettings,
+    rebuild: bool = False,
+    progress: Progress | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
+    report_progress = progress or (lambda stage, done, total: None)
     report = IngestReport()
     with index_store.write_lock(index_dir):
         previous = _previous(index_dir, embedder, chunker, rebuild)
@@ -85,8 +94,9 @@ def ingest(
         report.errors.extend(errors)
         documents: dict[str, Document] = {}
         bar = _progress(len(files), "lecture")
-        for doc_id, document, reason, warnings in iter_documents(files):
+        for n, (doc_id, document, reason, warnings) in enumerate(iter_documents(files), 1):
             bar.update(1)
+            report_progress("lecture", n, len(files))
             report.warnings.extend(warnings)
             if document is None:
                 report.errors.append(FileError(doc_id, reason))
@@ -117,7 +127,14 @@ def ingest(
         report.embedded_chunks = len(todo)
         if todo:
             bar = _progress(len(todo), "embedding")
-            vectors[todo] = embedder.encode_documents([chunks[i].text for i in todo], progress=bar.update)
+            done = [0]
+
+            def advance(n: int) -> None:
+                bar.update(n)
+                done[0] += n
+                report_progress("embedding", done[0], len(todo))
+
+            vectors[todo] = embedder.encode_documents([chunks[i].text for i in todo], progress=advance)
             bar.close()
         manifest = index_store.make_manifest(embedder_info(embedder), chunker_info(chunker), documents, len(chunks))
         data = index_store.IndexData(manifest=manifest, chunks=chunks, documents=documents, vectors=vectors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,3 +63,17 @@ def resolve_embedder(settings: Settings) -> ResolvedModel:
     if local:
         return ResolvedModel(name=local[0].name, path=local[0].resolve(), origin="models/")
     return _packaged(PROFILES[settings.profile]["embedder"])
+
+
+def available_generators(settings: Settings) -> list[ResolvedModel]:
+    """What the UI offers: the configured generator first, then every GGUF of models/ and the fetched packaged ones."""
+    found: list[ResolvedModel] = []
+    with contextlib.suppress(ModelFileMissing):
+        found.append(resolve_generator(settings))
+    if settings.models_dir.is_dir():
+        found += [ResolvedModel(p.name, p.resolve(), "models/") for p in sorted(settings.models_dir.glob("*.gguf"))]
+    found += [_packaged(n) for n, m in PACKAGED.items() if m.kind == "generator" and is_fetched(n)]
+    unique: dict[str, ResolvedModel] = {}
+    for model in found:
+        unique.setdefault(model.name, model)
+    return list(unique.values())

@@ -17,7 +17,7 @@ from .embed import Embedder
 from .errors import BadInput
 from .extractive import best_sentences, format_extracts, question_coverage
 from .generate import GenerationOptions, Generator
-from .indexer import IngestReport, chunker_info, embedder_info, ingest
+from .indexer import IngestReport, Progress, chunker_info, embedder_info, ingest
 from .ingest.chunking import ChunkerSettings
 from .prompt import ABSTENTION, build_prompt
 from .retrieve import BM25, retrieve
@@ -36,6 +36,21 @@ class Assistant:
     generator_factory: Callable[[], Generator]
     model_names: dict[str, str] = field(default_factory=dict)
     verify_params: VerifyParams = DEFAULT_PARAMS
+
+    def derive(self, generator_factory: Callable[[], Generator] | None = None, generator_name: str = "",
+               **changes: object) -> Assistant:
+        """Same loaded models, other settings (another collection, k, mode): the UI switches without reloading.
+        A new generator factory swaps the generator only."""
+        names = dict(self.model_names)
+        if generator_name:
+            names["generator"] = generator_name
+        return Assistant(
+            settings=self.settings.replace(**changes),
+            embedder_factory=lambda: self.embedder,
+            generator_factory=generator_factory or (lambda: self.generator),
+            model_names=names,
+            verify_params=self.verify_params,
+        )
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -62,8 +77,8 @@ class Assistant:
     def bm25(self) -> BM25:
         return BM25([c.text for c in self.index.chunks])
 
-    def ingest(self, paths: list[Path], rebuild: bool = False) -> IngestReport:
-        report = ingest(paths, self.settings.index_dir, self.embedder, self.chunker, rebuild=rebuild)
+    def ingest(self, paths: list[Path], rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+        report = ingest(paths, self.settings.index_dir, self.embedder, self.chunker, rebuild=rebuild, progress=progress)
         for name in ("index", "bm25"):
             self.__dict__.pop(name, None)
         return report
@@ -139,16 +154,18 @@ class Assistant:
         no_retrieval: bool = False,
         on_token: Callable[[str], None] | None = None,
         mode: str | None = None,
+        query: str | None = None,
     ) -> Answer:
         """Retrieve, answer, verify. A generated answer with no supported sentence becomes an abstention
-        followed by the closest passage sentences (quoted); the model's text stays in `raw_answer`."""
+        followed by the closest passage sentences (quoted); the model's text stays in `raw_answer`.
+        `query` replaces the question for the search only (a follow-up rewritten from the conversation)."""
         question = self.check_question(question)
         mode = mode or self.settings.mode
         if mode not in MODES:
             raise BadInput(f"mode inconnu : {mode!r} (attendu : {', '.join(MODES)})")
         timings: dict[str, float] = {"retrieve": 0.0, "generate": 0.0, "verify": 0.0}
         t0 = time.perf_counter()
-        passages: list[Passage] = [] if no_retrieval else self.search(question, k)
+        passages: list[Passage] = [] if no_retrieval else self.search(query or question, k)
         timings["retrieve"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
         if passages and self.settings.min_coverage > 0:

@@ -102,21 +102,28 @@ def unsupported_terms(sentence: str, passages: Sequence[Passage]) -> list[str]:
     return list(dict.fromkeys(missing))
 
 
-def overlap_score(sentence: str, passage_text: str, window: int = 2) -> float:
-    """Best share of the sentence's stemmed content words found in `window` consecutive passage sentences.
+def _windows(passage_text: str, window: int) -> list[tuple[int, int]]:
+    spans = split_sentences(passage_text) or [(0, len(passage_text))]
+    return [(spans[i][0], spans[min(i + window, len(spans)) - 1][1]) for i in range(max(1, len(spans) - window + 1))]
+
+
+def best_window(sentence: str, passage_text: str, window: int = 2) -> tuple[float, tuple[int, int]]:
+    """Best share of the sentence's stemmed content words found in `window` consecutive passage sentences,
+    and where that window lies in the passage (the span the UI highlights).
 
     Aligning with a couple of sentences rather than the whole passage matters: « Le SITIV a été créé en 2024 »
     finds SITIV, créé and 2024 somewhere in a long passage, but no two neighbouring sentences hold them all.
     """
     words = set(terms(strip_markers(sentence)))
+    spans = _windows(passage_text, window)
     if not words:
-        return 1.0
-    spans = split_sentences(passage_text) or [(0, len(passage_text))]
-    best = 0.0
-    for i in range(max(1, len(spans) - window + 1)):
-        chunk = passage_text[spans[i][0] : spans[min(i + window, len(spans)) - 1][1]]
-        best = max(best, len(words & set(terms(chunk))) / len(words))
-    return best
+        return 1.0, spans[0]
+    scored = [(len(words & set(terms(passage_text[s:e]))) / len(words), (s, e)) for s, e in spans]
+    return max(scored, key=lambda x: x[0])
+
+
+def overlap_score(sentence: str, passage_text: str, window: int = 2) -> float:
+    return best_window(sentence, passage_text, window)[0]
 
 
 def support_score(overlap: float, cosine: float | None, params: VerifyParams) -> float:

@@ -16,8 +16,7 @@ from assistant.factory import build_assistant
 from assistant.pipeline import Assistant
 from assistant.prompt import ABSTENTION
 from assistant.text import STOPWORDS, tokenize
-
-from .conftest import CORPUS
+from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

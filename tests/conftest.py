@@ -10,12 +10,20 @@ from assistant.config import Settings, load_settings
 from assistant.factory import build_assistant
 from assistant.pipeline import Assistant
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return load_settings(env={}, profile="fast", index_dir=tmp_path_factory.mktemp("index"))
+    root = tmp_path_factory.mktemp("work")
+    return load_settings(
+        env={},
+        profile="fast",
+        index_dir=root / "index",
+        collections_dir=root / "collections",
+        feedback_path=root / "feedback" / "feedback.jsonl",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Gradio apps (chat, workshop). No retrieval or verification logic here: they call the Assistant."""

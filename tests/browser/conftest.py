@@ -1,0 +1,63 @@
+"""The chat and workshop apps served in-process on a free port, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from assistant.pipeline import Assistant
+from assistant.ui.common import Pool
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pool(assistant: Assistant) -> Pool:
+    return Pool(assistant)
+
+
+@pytest.fixture(scope="session")
+def chat_url(pool: Pool) -> Iterator[str]:
+    from assistant.ui.chat import build_chat, launch
+
+    demo = build_chat(pool)
+    port = free_port()
+    launch(demo, "127.0.0.1", port, None, pool.base.settings, prevent_thread_lock=True)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} manque : `apt-get install chromium` (bash setup.sh --dev le fait)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page that records every request leaving the machine (there must be none)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    pg = context.new_page()
+    pg.external_requests = []  # type: ignore[attr-defined]
+    local = ("http://127.0.0.1", "data:", "blob:", "about:")
+    pg.on("request", lambda r: None if r.url.startswith(local) else pg.external_requests.append(r.url))
+    yield pg
+    context.close()
