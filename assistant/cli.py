@@ -51,6 +51,18 @@ mode_option = click.option(
 index_option = click.option(
     "--index", "index_dir", type=click.Path(path_type=Path), default=None, help="dossier de l'index (défaut : index/)"
 )
+collection_option = click.option(
+    "--collection", default=None, help="collection nommée (collections/NOM/index) au lieu de l'index principal"
+)
+
+
+def _collection_settings(ctx: click.Context, collection: str | None, **overrides: Any) -> Settings:
+    settings = _settings(ctx, **overrides)
+    if collection:
+        from . import collections
+
+        settings = settings.replace(index_dir=collections.index_dir(settings, collection))
+    return settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,17 +86,33 @@ def main(
 @main.command("ingest")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_option
+@collection_option
 @click.option("--rebuild", is_flag=True, help="reconstruire l'index de zéro")
+@click.option("--status", is_flag=True, help="lister ce qui est indexé, sans rien modifier")
 @click.option("--json", "as_json", is_flag=True, help="rapport JSON sur la sortie standard")
 @click.pass_context
 @_human_errors
 def ingest_cmd(
-    ctx: click.Context, paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, as_json: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    index_dir: Path | None,
+    collection: str | None,
+    rebuild: bool,
+    status: bool,
+    as_json: bool,
 ) -> None:
-    """Indexe des fichiers ou dossiers (défaut : corpus/)."""
+    """Indexe des fichiers ou dossiers (défaut : corpus/, ou les fichiers de la collection) ; seuls les fichiers
+    nouveaux ou modifiés sont relus, les fichiers disparus sont retirés."""
+    settings = _collection_settings(ctx, collection, index_dir=index_dir)
+    if status:
+        _status(settings.index_dir, as_json)
+        return
     from .factory import build_assistant
 
-    settings = _settings(ctx, index_dir=index_dir)
+    if not paths and collection:
+        from . import collections
+
+        paths = (collections.files_dir(settings, collection),)
     assistant = build_assistant(settings, need_generator=False)
     report = assistant.ingest(list(paths) or [Path("corpus")], rebuild=rebuild)
     if as_json:
@@ -95,6 +123,10 @@ def ingest_cmd(
             f"({report.embedded_chunks} calculés, {report.reused_chunks} réutilisés) en {report.seconds} s "
             f"→ {settings.index_dir}"
         )
+        if report.unchanged and not report.indexed and not report.removed:
+            click.echo(f"  index à jour : {len(report.unchanged)} fichier(s) inchangé(s), rien à recalculer")
+        elif report.unchanged:
+            click.echo(f"  inchangés (non relus) : {len(report.unchanged)}")
         for name in report.removed:
             click.echo(f"  retiré : {name}")
         for name in report.kept_previous:
@@ -105,9 +137,39 @@ def ingest_cmd(
         click.echo(f"Erreur : {error.path} : {error.reason}", err=True)
 
 
+def _status(index_dir: Path, as_json: bool) -> None:
+    from . import index as index_store
+
+    data = index_store.load(index_dir)
+    per_doc: dict[str, int] = {}
+    for c in data.chunks:
+        per_doc[c.doc] = per_doc.get(c.doc, 0) + 1
+    rows = [
+        {
+            "doc": doc,
+            "title": d.metadata.get("title", ""),
+            "date": d.metadata.get("date", ""),
+            "pages": len(d.metadata["page_starts"].split(",")) if d.metadata.get("page_starts") else None,
+            "chunks": per_doc.get(doc, 0),
+            "sha256": d.source_sha256,
+        }
+        for doc, d in sorted(data.documents.items())
+    ]
+    m = data.manifest
+    if as_json:
+        click.echo(json.dumps({"index": str(index_dir), "manifest": m, "documents": rows}, ensure_ascii=False))
+        return
+    click.echo(f"{index_dir} : {len(rows)} document(s), {m['chunks']} passages, {m.get('faiss')}, "
+               f"embedder {m['embedder']['name']} ({m['embedder']['dim']} dim.), créé {m['created']}")
+    for r in rows:
+        pages = f", {r['pages']} p." if r["pages"] else ""
+        click.echo(f"  {r['doc']}  ({r['chunks']} passages{pages}, sha256 {r['sha256'][:12]})  {r['title']}")
+
+
 @main.command("ask")
 @click.argument("question", required=False, default=None)
 @index_option
+@collection_option
 @click.option("--json", "as_json", is_flag=True, help="un objet JSON sur la sortie standard")
 @click.option("-k", "k", type=int, default=None, help="nombre de passages (défaut : 5)")
 @click.option("--no-retrieval", is_flag=True, help="interroger le modèle seul, sans documents")
@@ -118,6 +180,7 @@ def ask_cmd(
     ctx: click.Context,
     question: str | None,
     index_dir: Path | None,
+    collection: str | None,
     as_json: bool,
     k: int | None,
     no_retrieval: bool,
@@ -126,7 +189,7 @@ def ask_cmd(
     """Pose une question sur les documents indexés."""
     from .factory import build_assistant
 
-    settings = _settings(ctx, index_dir=index_dir, k=k, mode=mode)
+    settings = _collection_settings(ctx, collection, index_dir=index_dir, k=k, mode=mode)
     assistant = build_assistant(settings, need_generator=settings.mode != "extractive")
     question = DEFAULT_QUESTION if question is None else question
     stream = None if as_json or not sys.stdout.isatty() else (lambda t: click.echo(t, nl=False))
@@ -153,7 +216,8 @@ def ask_cmd(
     for p in answer.passages:
         meta = p.chunk.metadata
         mark = "*" if p.rank in cited else " "
-        label = " — ".join(x for x in (meta.get("title"), meta.get("date"), p.chunk.doc) if x)
+        page = f"p. {meta['page']}" if meta.get("page") else ""
+        label = " — ".join(x for x in (meta.get("title"), meta.get("date"), p.chunk.doc, page) if x)
         click.echo(f" {mark}[{p.rank}] {label} (car. {p.chunk.start}-{p.chunk.end})")
     click.echo(f"\nModèles : {answer.model.get('generator')} / {answer.model.get('embedder')}")
 
@@ -168,8 +232,8 @@ def ask_cmd(
 def chat_cmd(ctx: click.Context, index_dir: Path | None, host: str, port: int, auth: str | None) -> None:
     """Lance le chat des agents dans le navigateur (http://127.0.0.1:7860)."""
     from .factory import build_assistant
-    from .ui.chat import build_chat, launch
-    from .ui.common import Pool, parse_auth
+    from .ui.chat import build_chat
+    from .ui.common import Pool, launch, parse_auth
 
     settings = _settings(ctx, index_dir=index_dir)
     credentials = parse_auth(auth)
@@ -178,6 +242,31 @@ def chat_cmd(ctx: click.Context, index_dir: Path | None, host: str, port: int, a
     pool = Pool(build_assistant(settings))
     click.echo(f"Chat : http://{host}:{port}  (Ctrl+C pour arrêter)", err=True)
     launch(build_chat(pool), host, port, credentials, settings)
+
+
+@main.command("workshop")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="adresse d'écoute (0.0.0.0 : la salle)")
+@click.option("--port", type=int, default=7861, show_default=True, help="port HTTP")
+@click.option("--auth", default=None, help="« utilisateur:motdepasse » (ou ASSISTANT_AUTH)")
+@click.option("--deck", type=click.Path(path_type=Path), default=None, help="jeu de cartes TOML (défaut : fourni)")
+@click.pass_context
+@_human_errors
+def workshop_cmd(
+    ctx: click.Context, index_dir: Path | None, host: str, port: int, auth: str | None, deck: Path | None
+) -> None:
+    """Lance l'atelier « découvrir les hallucinations » (participants et animation)."""
+    from .factory import build_assistant
+    from .ui.common import Pool, launch, parse_auth
+    from .ui.render import CSS, WORKSHOP_CSS
+    from .ui.workshop import Workshop, build_workshop
+    from .workshop.deck import load_deck
+
+    settings = _settings(ctx, index_dir=index_dir)
+    ws = Workshop(Pool(build_assistant(settings)), load_deck(deck), settings.workshop_dir)
+    click.echo(f"Atelier : http://{host}:{port}  (Ctrl+C pour arrêter)", err=True)
+    launch(build_workshop(ws), host, port, parse_auth(auth), settings, css=CSS + WORKSHOP_CSS,
+           allowed_paths=[str(settings.workshop_dir.resolve())])
 
 
 @main.command("eval")

@@ -21,6 +21,7 @@ class Settings:
     models_dir: Path = Path("models")
     collections_dir: Path = Path("collections")  # named indexes built from uploads (assistant/collections.py)
     feedback_path: Path = Path("feedback/feedback.jsonl")
+    workshop_dir: Path = Path("workshop")  # workshop sessions: sessions/<id>/session.json, .csv, recap.html
     max_upload_bytes: int = 20_000_000
     queue_size: int = 64  # questions waiting for the model in the chat; beyond, new ones are refused with a message
     profile: str = "quality"  # which packaged models are the defaults: "quality" or "fast"

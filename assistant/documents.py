@@ -93,6 +93,7 @@ class Answer:
     mode: str = "generative"
     fallback: bool = False  # the generated answer failed verification: closest passages shown instead
     guard: str = ""  # why the answer was refused before generation, if it was
+    tokens: list[tuple[str, float]] = field(default_factory=list)  # (piece, probability), when asked for
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` object of EVAL_FORMAT.md (field names are a contract)."""
@@ -109,4 +110,5 @@ class Answer:
             "mode": self.mode,
             "fallback": self.fallback,
             "guard": self.guard,
+            **({"tokens": [[t, round(p, 4)] for t, p in self.tokens]} if self.tokens else {}),
         }

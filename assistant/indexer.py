@@ -29,6 +29,7 @@ class IngestReport:
     embedded_chunks: int = 0
     removed: list[str] = field(default_factory=list)
     kept_previous: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # same bytes as in the live index: not parsed again
     errors: list[FileError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -59,9 +60,13 @@ def _progress(total: int, desc: str):  # type: ignore[no-untyped-def]
     return tqdm(total=total, desc=desc, unit="", disable=not sys.stderr.isatty(), file=sys.stderr, leave=False)
 
 
+EmbedderSource = Embedder | Callable[[], Embedder]
+
+
 def _previous(
-    index_dir: Path, embedder: Embedder, chunker: ChunkerSettings, rebuild: bool
+    index_dir: Path, embedder_name: str, chunker: ChunkerSettings, rebuild: bool
 ) -> index_store.IndexData | None:
+    """The live index, checked against the embedder name and the chunker before any model is loaded."""
     if rebuild:
         return None
     try:
@@ -70,7 +75,8 @@ def _previous(
         return None
     except IndexCorrupt as exc:
         raise IndexCorrupt(f"{exc} (l'index existant n'a pas été modifié)") from None
-    index_store.check_compatible(data.manifest, embedder_info(embedder), chunker_info(chunker), index_dir)
+    expected = {"name": embedder_name, "dim": data.manifest.get("embedder", {}).get("dim")}
+    index_store.check_compatible(data.manifest, expected, chunker_info(chunker), index_dir)
     return data
 
 
@@ -80,21 +86,34 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total), for the UI's
 def ingest(
     paths: Sequence[Path],
     index_dir: Path,
-    embedder: Embedder,
+    embedder: EmbedderSource,
     chunker: ChunkerSettings,
     rebuild: bool = False,
     progress: Progress | None = None,
+    embedder_name: str | None = None,
 ) -> IngestReport:
+    """`embedder` may be a factory: with `embedder_name` given, an ingest with nothing new to embed never loads
+    the model (re-ingesting an unchanged corpus takes about a second)."""
     started = time.perf_counter()
-    report_progress = progress or (lambda stage, done, total: None)
     report = IngestReport()
+    report_progress = progress or (lambda stage, done, total: None)
+    if isinstance(embedder, Callable) and not hasattr(embedder, "encode_documents"):  # type: ignore[arg-type]
+        factory = embedder
+    else:
+        loaded_embedder = embedder
+        factory = lambda: loaded_embedder  # noqa: E731
+        embedder_name = embedder_name or loaded_embedder.name  # type: ignore[union-attr]
+    if embedder_name is None:
+        embedder_name = factory().name
     with index_store.write_lock(index_dir):
-        previous = _previous(index_dir, embedder, chunker, rebuild)
+        previous = _previous(index_dir, embedder_name, chunker, rebuild)
         files, errors, report.skipped = discover(paths)
         report.errors.extend(errors)
         documents: dict[str, Document] = {}
+        unchanged: set[str] = set()
         bar = _progress(len(files), "lecture")
-        for n, (doc_id, document, reason, warnings) in enumerate(iter_documents(files), 1):
+        known = previous.documents if previous else {}
+        for n, (doc_id, document, reason, warnings, same) in enumerate(iter_documents(files, known), 1):
             bar.update(1)
             report_progress("lecture", n, len(files))
             report.warnings.extend(warnings)
@@ -103,9 +122,12 @@ def ingest(
                 if previous and doc_id in previous.documents:
                     documents[doc_id] = previous.documents[doc_id]
                     report.kept_previous.append(doc_id)
+                    unchanged.add(doc_id)
             else:
                 documents[doc_id] = document
-                report.indexed.append(doc_id)
+                (report.unchanged if same else report.indexed).append(doc_id)
+                if same:
+                    unchanged.add(doc_id)
         bar.close()
         if not documents:
             raise BadInput(
@@ -116,16 +138,33 @@ def ingest(
             )
         if previous:
             report.removed = sorted(set(previous.documents) - set(documents))
-        chunks: list[Chunk] = [c for doc in documents.values() for c in chunk_document(doc, chunker)]
+        if previous and not report.indexed and not report.removed:
+            # Nothing new, changed or deleted: the live index stays as it is (no new version written).
+            report.chunks = len(previous.chunks)
+            report.reused_chunks = len(previous.chunks)
+            report.version = index_store.live_version(index_dir).name
+            report.seconds = round(time.perf_counter() - started, 2)
+            return report
+        old_chunks: dict[str, list[Chunk]] = {}
+        for c in previous.chunks if previous else []:
+            old_chunks.setdefault(c.doc, []).append(c)
+        chunks: list[Chunk] = []
+        for doc_id, doc in documents.items():
+            reuse = doc_id in unchanged and doc_id in old_chunks
+            chunks.extend(old_chunks[doc_id] if reuse else chunk_document(doc, chunker))
         old_rows = previous.row_of if previous else {}
-        vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
         todo = [i for i, c in enumerate(chunks) if c.chunk_id not in old_rows]
+        model = factory() if todo or previous is None else None
+        dim = model.dim if model is not None else int(previous.vectors.shape[1])  # type: ignore[union-attr]
+        if model is not None and previous is not None:
+            index_store.check_compatible(previous.manifest, embedder_info(model), chunker_info(chunker), index_dir)
+        vectors = np.zeros((len(chunks), dim), dtype=np.float32)
         for i, c in enumerate(chunks):
             if c.chunk_id in old_rows and previous is not None:
                 vectors[i] = previous.vectors[old_rows[c.chunk_id]]
         report.reused_chunks = len(chunks) - len(todo)
         report.embedded_chunks = len(todo)
-        if todo:
+        if todo and model is not None:
             bar = _progress(len(todo), "embedding")
             done = [0]
 
@@ -134,9 +173,10 @@ def ingest(
                 done[0] += n
                 report_progress("embedding", done[0], len(todo))
 
-            vectors[todo] = embedder.encode_documents([chunks[i].text for i in todo], progress=advance)
+            vectors[todo] = model.encode_documents([chunks[i].text for i in todo], progress=advance)
             bar.close()
-        manifest = index_store.make_manifest(embedder_info(embedder), chunker_info(chunker), documents, len(chunks))
+        info = embedder_info(model) if model is not None else dict(previous.manifest["embedder"])  # type: ignore[union-attr]
+        manifest = index_store.make_manifest(info, chunker_info(chunker), documents, len(chunks))
         data = index_store.IndexData(manifest=manifest, chunks=chunks, documents=documents, vectors=vectors)
         report.version = index_store.save(index_dir, data).name
     report.chunks = len(chunks)

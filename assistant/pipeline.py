@@ -21,7 +21,7 @@ from .indexer import IngestReport, Progress, chunker_info, embedder_info, ingest
 from .ingest.chunking import ChunkerSettings
 from .prompt import ABSTENTION, build_prompt
 from .retrieve import BM25, retrieve
-from .verify import DEFAULT_PARAMS, VerifyParams, claims, verify
+from .verify import DEFAULT_PARAMS, Verification, VerifyParams, claims, verify
 
 MODES = ("generative", "extractive")
 CLOSEST = "Passages les plus proches de la question :"
@@ -78,7 +78,15 @@ class Assistant:
         return BM25([c.text for c in self.index.chunks])
 
     def ingest(self, paths: list[Path], rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
-        report = ingest(paths, self.settings.index_dir, self.embedder, self.chunker, rebuild=rebuild, progress=progress)
+        report = ingest(
+            paths,
+            self.settings.index_dir,
+            lambda: self.embedder,
+            self.chunker,
+            rebuild=rebuild,
+            progress=progress,
+            embedder_name=self.model_names.get("embedder") or None,
+        )
         for name in ("index", "bm25"):
             self.__dict__.pop(name, None)
         return report
@@ -119,16 +127,32 @@ class Assistant:
         rows = [index.row_of[p.chunk.chunk_id] for p in passages]
         return self.embedder.encode_queries(texts) @ index.vectors[rows].T
 
-    def _generate(self, question: str, passages: list[Passage] | None, on_token: Callable[[str], None] | None) -> str:
-        options = GenerationOptions(
-            max_tokens=self.settings.max_tokens, temperature=self.settings.temperature, seed=self.settings.seed
-        )
+    def _generate(
+        self,
+        question: str,
+        passages: list[Passage] | None,
+        on_token: Callable[[str], None] | None,
+        options: GenerationOptions,
+        scored: list[tuple[str, float]] | None,
+    ) -> str:
+        prompt = build_prompt(question, passages)
         pieces: list[str] = []
-        for piece in self.generator.generate(build_prompt(question, passages), options):
-            pieces.append(piece)
-            if on_token:
-                on_token(piece)
+        if scored is not None:
+            for piece, prob in self.generator.generate_scored(prompt, options):
+                scored.append((piece, prob))
+                pieces.append(piece)
+                if on_token:
+                    on_token(piece)
+        else:
+            for piece in self.generator.generate(prompt, options):
+                pieces.append(piece)
+                if on_token:
+                    on_token(piece)
         return "".join(pieces).strip()
+
+    def check(self, raw: str, passages: list[Passage]) -> Verification:
+        """Verify any text against passages (the workshop checks the model-alone answer against the documents)."""
+        return verify(raw, passages, self._similarity(claims(raw), passages), self.verify_params)
 
     def _abstain(
         self, question: str, passages: list[Passage], timings: dict[str, float], mode: str, reason: str
@@ -155,15 +179,21 @@ class Assistant:
         on_token: Callable[[str], None] | None = None,
         mode: str | None = None,
         query: str | None = None,
+        temperature: float | None = None,
+        seed: int | None = None,
+        confidence: bool = False,
     ) -> Answer:
         """Retrieve, answer, verify. A generated answer with no supported sentence becomes an abstention
         followed by the closest passage sentences (quoted); the model's text stays in `raw_answer`.
-        `query` replaces the question for the search only (a follow-up rewritten from the conversation)."""
+        `query` replaces the question for the search only (a follow-up rewritten from the conversation);
+        `confidence` records each generated piece with its probability (`Answer.tokens`)."""
         question = self.check_question(question)
         mode = mode or self.settings.mode
         if mode not in MODES:
             raise BadInput(f"mode inconnu : {mode!r} (attendu : {', '.join(MODES)})")
         timings: dict[str, float] = {"retrieve": 0.0, "generate": 0.0, "verify": 0.0}
+        s = self.settings
+        scored: list[tuple[str, float]] | None = [] if confidence else None
         t0 = time.perf_counter()
         passages: list[Passage] = [] if no_retrieval else self.search(query or question, k)
         timings["retrieve"] = (time.perf_counter() - t0) * 1000
@@ -178,10 +208,15 @@ class Assistant:
         else:
             if passages:
                 passages = self._fit(question, passages)
-            raw = self._generate(question, None if no_retrieval else passages, on_token)
+            options = GenerationOptions(
+                max_tokens=s.max_tokens,
+                temperature=s.temperature if temperature is None else temperature,
+                seed=s.seed if seed is None else seed,
+            )
+            raw = self._generate(question, None if no_retrieval else passages, on_token, options, scored)
         timings["generate"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
-        verification = verify(raw, passages, self._similarity(claims(raw), passages), self.verify_params)
+        verification = self.check(raw, passages)
         timings["verify"] = (time.perf_counter() - t0) * 1000
         shown, fallback = verification.shown_answer, False
         if verification.abstained and not no_retrieval:
@@ -201,4 +236,5 @@ class Assistant:
             raw_answer=raw,
             mode=mode,
             fallback=fallback,
+            tokens=scored or [],
         )

@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 
 from .documents import Passage
+from .injection import mask_instructions
 
 ABSTENTION = "Les documents fournis ne permettent pas de répondre à cette question."
 
@@ -28,7 +29,8 @@ class Prompt:
 def format_passage(passage: Passage) -> str:
     meta = passage.chunk.metadata
     source = ", ".join(x for x in (meta.get("title") or passage.chunk.doc, meta.get("date")) if x)
-    body = passage.chunk.text.replace("<", "‹").replace(">", "›")  # a passage cannot close its own tag
+    # A passage cannot close its own tag, and sentences addressed to the model are masked (assistant/injection.py).
+    body, _ = mask_instructions(passage.chunk.text.replace("<", "‹").replace(">", "›"))
     return f'<passage n="{passage.rank}" source="{source}">\n{body}\n</passage>'
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..documents import Document
 from ..errors import AssistantError, BadInput
-from .clean import clean_text
+from .chunking import PAGE_STARTS
+from .clean import clean_pages, clean_text
 from .loaders import LOADERS, load_file
 from .metadata import extract_metadata
 
@@ -32,7 +33,8 @@ class ReadReport:
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileError], list[str]]:
-    """(file, doc id) pairs to read; a folder is read recursively and ids are relative to it."""
+    """(file, doc id) pairs to read; a folder is read recursively and ids are relative to it. A symbolic link
+    that leads out of the folder (or nowhere) is refused: ingesting `corpus/` must never read /etc."""
     found: list[tuple[Path, str]] = []
     errors: list[FileError] = []
     skipped: list[str] = []
@@ -40,9 +42,22 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileEr
         if not path.exists():
             errors.append(FileError(str(path), "chemin introuvable"))
         elif path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            root = path.resolve()
+            for file in sorted(path.rglob("*")):
+                rel_parts = file.relative_to(path).parts
+                if any(part.startswith(".") for part in rel_parts):
+                    continue
                 rel = file.relative_to(path).as_posix()
-                if any(part.startswith(".") for part in file.relative_to(path).parts):
+                if file.is_symlink():
+                    try:
+                        target = file.resolve(strict=True)
+                    except (OSError, RuntimeError):
+                        errors.append(FileError(rel, "lien symbolique cassé ou en boucle : ignoré"))
+                        continue
+                    if not target.is_relative_to(root):
+                        errors.append(FileError(rel, f"lien symbolique vers {target}, hors du dossier : refusé"))
+                        continue
+                if not file.is_file():
                     continue
                 if file.suffix.lower() in LOADERS:
                     found.append((file, rel))
@@ -53,25 +68,51 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileEr
     return found, errors, skipped
 
 
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def read_document(path: Path, doc_id: str) -> tuple[Document, list[str]]:
     try:
-        data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-        loaded = load_file(path)
+        loaded = load_file(path)  # checks type and size before reading the bytes
+        data_hash = file_sha256(path)
     except OSError as exc:
         raise BadInput(f"{path} : lecture impossible ({exc.strerror or exc})") from exc
-    text = clean_text(loaded.text)
+    page_starts: list[int] = []
+    if loaded.pages and len(loaded.pages) > 1:
+        text, page_starts = clean_pages(loaded.pages)
+    else:
+        text = clean_text(loaded.text)
     if not text.strip():
         raise BadInput(f"{path} : aucun texte après nettoyage")
     metadata = extract_metadata(text, loaded.metadata)
+    if page_starts:
+        metadata[PAGE_STARTS] = ",".join(map(str, page_starts))
     return Document(doc=doc_id, text=text, metadata=metadata, source_sha256=data_hash), loaded.warnings
 
 
-def iter_documents(files: list[tuple[Path, str]]) -> Iterator[tuple[str, Document | None, str, list[str]]]:
-    """Yield (doc id, document or None, error reason, warnings) file by file, for progress reporting."""
+def iter_documents(
+    files: list[tuple[Path, str]], known: dict[str, Document] | None = None
+) -> Iterator[tuple[str, Document | None, str, list[str], bool]]:
+    """Yield (doc id, document or None, error reason, warnings, unchanged) file by file. A file whose bytes hash
+    to the `known` document's is not parsed again: its previous document is yielded with unchanged=True."""
+    known = known or {}
     for path, doc_id in files:
+        previous = known.get(doc_id)
         try:
+            if previous is not None and previous.source_sha256 == file_sha256(path):
+                yield doc_id, previous, "", [], True
+                continue
             document, warnings = read_document(path, doc_id)
+        except OSError as exc:
+            yield doc_id, None, f"{path} : lecture impossible ({exc.strerror or exc})", [], False
         except AssistantError as exc:
-            yield doc_id, None, str(exc), []
+            yield doc_id, None, str(exc), [], False
+        except Exception as exc:
+            yield doc_id, None, f"{path} : fichier illisible (erreur inattendue {type(exc).__name__})", [], False
         else:
-            yield doc_id, document, "", warnings
+            yield doc_id, document, "", warnings, False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -92,7 +93,21 @@ def _next_start(units: list[tuple[int, int, bool]], i: int, j: int, settings: Ch
 def _make_chunk(document: Document, start: int, end: int) -> Chunk:
     body = document.text[start:end]
     digest = hashlib.sha256(f"{document.doc}\0{start}\0{end}\0{body}".encode()).hexdigest()[:16]
-    return Chunk(chunk_id=digest, doc=document.doc, start=start, end=end, text=body, metadata=dict(document.metadata))
+    metadata = {k: v for k, v in document.metadata.items() if k != PAGE_STARTS}
+    if document.metadata.get(PAGE_STARTS):
+        metadata["page"] = page_label(document.metadata[PAGE_STARTS], start, end)
+    return Chunk(chunk_id=digest, doc=document.doc, start=start, end=end, text=body, metadata=metadata)
+
+
+PAGE_STARTS = "page_starts"  # document metadata: comma-separated offsets where each page starts
+
+
+def page_label(page_starts: str, start: int, end: int) -> str:
+    """« 3 » or « 3-4 » (1-based) for the span [start, end)."""
+    starts = [int(x) for x in page_starts.split(",")]
+    first = bisect.bisect_right(starts, start)
+    last = bisect.bisect_right(starts, max(start, end - 1))
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def chunk_count_estimate(text: str, settings: ChunkerSettings) -> int:

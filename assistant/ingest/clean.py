@@ -14,6 +14,26 @@ _HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-zà-ÿ])")
 
 def clean_text(raw: str) -> str:
     """The cleaned text that offsets, chunks and citations refer to."""
+    return _unwrap(_drop_page_furniture(_lines(raw)))
+
+
+def clean_pages(pages: list[str]) -> tuple[str, list[int]]:
+    """Paginated text: cleaned as one document (furniture counted over every page) but unwrapped page by page,
+    so that each page starts a paragraph; returns the text and the offset where each page starts."""
+    per_page = [_lines(p) for p in pages]
+    flat = _drop_page_furniture([line for lines in per_page for line in lines])
+    kept = set(flat)
+    text, starts = "", []
+    for lines in per_page:
+        body = _unwrap([ln for ln in lines if not ln or ln in kept])
+        if text and body.strip():
+            text += "\n"  # a blank line between pages: a paragraph never spans two pages
+        starts.append(len(text))
+        text += body if body.strip() else ""
+    return text, starts
+
+
+def _lines(raw: str) -> list[str]:
     text = ftfy.fix_text(raw, normalization="NFC")
     # ftfy cannot decode a cp1252 "…" whose last byte was lost or altered (« rigueurâ€l », « ouvrageâ€! »):
     # the two surviving characters only ever start a typographic sign, and in this corpus it is always "…".
@@ -21,9 +41,7 @@ def clean_text(raw: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", "").replace("\u00a0", " ")
     text = text.replace("\t", " ")
     text = _HYPHEN_BREAK.sub(r"\1", text)
-    lines = [line.strip() for line in text.split("\n")]
-    lines = _drop_page_furniture(lines)
-    return _unwrap(lines)
+    return [line.strip() for line in text.split("\n")]
 
 
 def _drop_page_furniture(lines: list[str]) -> list[str]:

@@ -1,7 +1,7 @@
 """Loaders by file suffix: each turns a file's bytes into raw text plus the metadata the format carries.
 
-The registry is the seam for later formats (PDF, DOCX, ODT): register a function for the suffix and
-ingestion picks it up; nothing else changes.
+The registry is the seam for formats: register a function for the suffix and ingestion picks it up; PDF, DOCX
+and ODT live in office.py.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ class Loaded:
     text: str
     metadata: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    pages: list[str] | None = None  # paginated formats (PDF): the text of each page, for « p. 3 » in citations
 
 
 Loader = Callable[[Path, bytes], Loaded]
@@ -61,7 +62,15 @@ def load_file(path: Path) -> Loaded:
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
-    """UTF-8 (with or without BOM); Windows-1252 accepted with a warning; anything else refused."""
+    """UTF-8 (with or without BOM), UTF-16/32 with a BOM; Windows-1252 accepted with a warning; anything else
+    refused."""
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+                       (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), []
+            except UnicodeDecodeError as exc:
+                raise BadInput(f"{path} : {codec.upper()} invalide à l'octet {exc.start}") from None
     head = data[:8192]
     if b"\x00" in head or _control_ratio(head) > 0.05:
         raise BadInput(f"{path} : fichier binaire (octets de contrôle), pas du texte")
@@ -117,7 +126,8 @@ def load_markdown(path: Path, data: bytes) -> Loaded:
 class _HTMLText(HTMLParser):
     """Visible text of a page, with block elements turned into paragraph breaks."""
 
-    SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form"})
+    SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "aside",
+                      "iframe", "button", "menu"})
     BLOCK = frozenset(
         {
             "p",
@@ -198,3 +208,6 @@ def load_html(path: Path, data: bytes) -> Loaded:
         raise BadInput(f"{path} : HTML illisible ({exc})") from exc
     body = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(parser.parts))
     return Loaded(text=body, metadata=parser.meta, warnings=warnings)
+
+
+from . import office  # noqa: E402,F401  (registers .pdf, .docx, .odt)

@@ -19,7 +19,7 @@ from ..conversation import retrieval_query
 from ..documents import Answer
 from ..errors import AssistantError
 from .common import Pool, import_gradio, stream_answer, user_message
-from .render import CSS, HEAD_JS, answer_html, cards_html
+from .render import answer_html, cards_html
 
 log = logging.getLogger(__name__)
 
@@ -211,29 +211,3 @@ def build_chat(pool: Pool) -> Any:
 
         gr.api(ask, api_name="ask", concurrency_id="model")
     return demo
-
-
-def launch(demo: Any, host: str, port: int, auth: tuple[str, str] | None, settings: Any,
-           prevent_thread_lock: bool = False) -> Any:
-    """One answer at a time on the model (llama.cpp is not thread-safe); others wait in a bounded queue and are
-    told so, or are refused with a message when it is full."""
-    gr = import_gradio()
-    demo.queue(default_concurrency_limit=1, max_size=settings.queue_size)
-    return demo.launch(
-        server_name=host,
-        server_port=port,
-        auth=auth,
-        auth_message="Assistant documentaire : identifiez-vous." if auth else None,
-        share=False,
-        theme=gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]),
-        css=CSS,
-        head=HEAD_JS,
-        max_file_size=settings.max_upload_bytes,
-        footer_links=[],
-        show_error=True,
-        prevent_thread_lock=prevent_thread_lock,
-        quiet=True,
-        pwa=False,
-        ssr_mode=False,
-        enable_monitoring=False,
-    )

@@ -18,6 +18,7 @@ from ..factory import make_generator
 from ..generate import Generator
 from ..models import available_generators
 from ..pipeline import Assistant
+from .render import CSS, HEAD_JS
 
 # Set before gradio is imported: no analytics ping, no version check, no hub call from any library.
 OFFLINE_ENV = {
@@ -137,3 +138,38 @@ def user_message(exc: Exception) -> str:
     if isinstance(exc, AssistantError):
         return f"Erreur : {exc}"
     return f"Erreur inattendue ({type(exc).__name__}) : réessayez ; si cela persiste, prévenez l'administrateur."
+
+
+def launch(
+    demo: Any,
+    host: str,
+    port: int,
+    auth: tuple[str, str] | None,
+    settings: Any,
+    prevent_thread_lock: bool = False,
+    css: str = CSS,
+    allowed_paths: list[str] | None = None,
+) -> Any:
+    """One answer at a time on the model (llama.cpp is not thread-safe); others wait in a bounded queue and are
+    told so, or are refused with a message when it is full."""
+    gr = import_gradio()
+    demo.queue(default_concurrency_limit=1, max_size=settings.queue_size)
+    return demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        auth_message="Assistant documentaire : identifiez-vous." if auth else None,
+        share=False,
+        theme=gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]),
+        css=css,
+        allowed_paths=allowed_paths,
+        head=HEAD_JS,
+        max_file_size=settings.max_upload_bytes,
+        footer_links=[],
+        show_error=True,
+        prevent_thread_lock=prevent_thread_lock,
+        quiet=True,
+        pwa=False,
+        ssr_mode=False,
+        enable_monitoring=False,
+    )

@@ -28,7 +28,8 @@ def pool(assistant: Assistant) -> Pool:
 
 @pytest.fixture(scope="session")
 def chat_url(pool: Pool) -> Iterator[str]:
-    from assistant.ui.chat import build_chat, launch
+    from assistant.ui.chat import build_chat
+    from assistant.ui.common import launch
 
     demo = build_chat(pool)
     port = free_port()
@@ -61,3 +62,25 @@ def page(browser: Any) -> Iterator[Any]:
     pg.on("request", lambda r: None if r.url.startswith(local) else pg.external_requests.append(r.url))
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="session")
+def workshop(pool: Pool, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from assistant.ui.workshop import Workshop
+    from assistant.workshop.deck import load_deck
+
+    return Workshop(pool, load_deck(), tmp_path_factory.mktemp("workshop"))
+
+
+@pytest.fixture(scope="session")
+def workshop_url(workshop: Any) -> Iterator[str]:
+    from assistant.ui.common import launch
+    from assistant.ui.render import CSS, WORKSHOP_CSS
+    from assistant.ui.workshop import build_workshop
+
+    demo = build_workshop(workshop)
+    port = free_port()
+    launch(demo, "127.0.0.1", port, None, workshop.pool.base.settings, prevent_thread_lock=True,
+           css=CSS + WORKSHOP_CSS, allowed_paths=[str(workshop.root)])
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()

@@ -131,3 +131,15 @@ def test_cli_errors_are_french_lines(tmp_path: Path, assistant: Assistant) -> No
     assert proc.returncode == 2 and proc.stderr.startswith("Erreur : question vide")
     proc = _cli("ask", "Bonjour ?", index=tmp_path / "none")
     assert proc.returncode == 2 and "aucun index" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_confidence_tokens_match_the_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("Quel est le budget annuel du SITIV ?", no_retrieval=True, confidence=True)
+    assert answer.tokens, "no scored tokens"
+    assert "".join(t for t, _ in answer.tokens).strip() == answer.raw_answer
+    assert all(0.0 < p <= 1.0 for _, p in answer.tokens)
+    # Greedy decoding: the model's own choice is its most likely token, rarely a coin flip for every token.
+    assert sum(p > 0.5 for _, p in answer.tokens) > len(answer.tokens) / 2
+    sampled = [assistant.ask("Quel est le budget annuel du SITIV ?", no_retrieval=True, temperature=1.2, seed=s)
+               for s in (1, 2)]
+    assert sampled[0].raw_answer != sampled[1].raw_answer

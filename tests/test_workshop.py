@@ -1,0 +1,108 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.documents import Citation, SentenceVerdict
+from assistant.errors import BadInput
+from assistant.workshop.deck import KINDS, load_deck
+from assistant.workshop.scoring import Board, FlagScore, hallucination_types, invented, score_flags
+from assistant.workshop.session import Attempt, Session, check_pseudonym, load_session
+from assistant.workshop.variability import compare_samples, consistency
+
+
+def test_default_deck_covers_every_trap_kind() -> None:
+    deck = load_deck()
+    kinds = {c.kind for c in deck}
+    assert kinds >= {"hors_corpus", "fausse_premisse", "ambigue", "multi_documents", "chiffres_dates",
+                     "question_orientee"}
+    assert all(c.look_for and c.explanation and c.kind in KINDS for c in deck)
+    assert len({c.id for c in deck}) == len(deck)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "aucune carte"),
+        ('[[carte]]\nid = "a"\nkind = "hors_corpus"\ntitle = "t"\nquestion = "q"\nlook_for = "l"\n', "explanation"),
+        ('[[carte]]\nid = "a"\nkind = "devinette"\ntitle = "t"\nquestion = "q"\nlook_for = "l"\n'
+         'explanation = "e"\n', "kind « devinette » inconnu"),
+        ('[[carte]]\nid = "a"\nkind = "libre"\ntitle = "t"\nquestion = "q"\nlook_for = "l"\nexplanation = "e"\n'
+         'couleur = "bleu"\n', "couleur"),
+        ('[[carte]]\nid = "a"\nkind = "libre"\ntitle = "t"\nquestion = "q"\nlook_for = "l"\nexplanation = "e"\n' * 2,
+         "en double"),
+        ("[[carte]\nid=", "illisible"),
+    ],
+)
+def test_deck_errors_name_the_file_card_and_field(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "cartes.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BadInput, match=message) as err:
+        load_deck(path)
+    assert str(path) in str(err.value)
+
+
+def test_scoring_against_the_verifier() -> None:
+    sentences = [SentenceVerdict("a", True, 0.9, 1), SentenceVerdict("b", False, 0.2, 1, ["2016"]),
+                 SentenceVerdict("c", True, 0.8, 2), SentenceVerdict("d", False, 0.3, None)]
+    citations = [Citation(2, 2, 2, False)]
+    verdict = invented(sentences, citations)
+    assert verdict == [False, True, True, True]
+    assert hallucination_types(sentences, citations) == {
+        "chiffre ou date inventé": 1, "affirmation non étayée": 1, "citation décorative": 1}
+    score = score_flags([False, True, False, True], verdict)
+    assert score == FlagScore(caught=2, missed=1, false_alarm=0, trusted=1)
+    assert score.points == 5 and score.agreement == 0.75
+    with pytest.raises(ValueError):
+        score_flags([True], verdict)
+    board = Board()
+    board.add("Renard", score)
+    board.add("Hibou", FlagScore(false_alarm=2))
+    board.add("Renard", FlagScore(trusted=1))
+    assert board.ranking() == [("Renard", 6, 0.8), ("Hibou", -2, 0.0)]
+
+
+def test_pseudonyms_only() -> None:
+    assert check_pseudonym("  Renard   roux ") == "Renard roux"
+    for bad in ("", "jean.dupont@ville.fr", "06 12 34 56 78", "x" * 30):
+        with pytest.raises(BadInput, match="pseudonyme"):
+            check_pseudonym(bad)
+
+
+def test_session_summary_exports_and_reload(tmp_path: Path) -> None:
+    session = Session.new()
+    side = {"answer": "x", "sentences": ["a", "b"], "invented": [True, False]}
+    session.attempts.append(Attempt("Renard", "budget", "hors_corpus", "Quel budget ?", side,
+                                    {"answer": "y", "sentences": ["c"], "invented": [False]},
+                                    flags={"alone": [True, False], "grounded": [True]},
+                                    score={"caught": 1, "missed": 0, "false_alarm": 1, "trusted": 1},
+                                    types={"chiffre ou date inventé": 1}))
+    session.attempts.append(Attempt("Hibou", "budget", "hors_corpus", "Quel budget ?", side, side))
+    summary = session.summary()
+    assert summary["attempts"] == 2 and summary["participants"] == 2
+    assert summary["hallucinations_by_type"] == {"chiffre ou date inventé": 1}
+    assert summary["invented_without_documents"] == 2 and summary["invented_with_documents"] == 1
+    assert summary["agreement_participants_verifier"] == pytest.approx(2 / 3)
+    assert summary["scoreboard"] == [{"pseudonym": "Renard", "points": 2, "agreement": pytest.approx(2 / 3)}]
+    folder = session.save(tmp_path)
+    assert (folder / "session.csv").read_text(encoding="utf-8").count("\n") == 3
+    html = (folder / "recap.html").read_text(encoding="utf-8")
+    assert "Renard" in html and "<script" not in html and "http" not in html
+    again = load_session(folder / "session.json")
+    assert again.summary() == summary
+    json.loads((folder / "session.json").read_text(encoding="utf-8"))
+
+
+def test_variability_finds_the_drawn_number() -> None:
+    answers = [
+        "Le syndicat emménage à la rentrée 2015 à Vénissieux. Le loyer est de 3000 euros.",
+        "Le syndicat emménage à la rentrée 2015 à Vénissieux. Le loyer est de 4500 euros.",
+        "Le syndicat emménage à la rentrée 2015, à Vénissieux.",
+    ]
+    sentences = compare_samples(answers)
+    stable = [s for s in sentences if s.text.startswith("Le syndicat")]
+    assert all(s.agreement >= 0.9 and not s.unique_terms for s in stable)
+    rent = [s for s in sentences if "loyer" in s.text]
+    assert [s.unique_terms for s in rent] == [["3000"], ["4500"]]
+    assert consistency(sentences) == pytest.approx(3 / 5)
+    assert consistency([]) is None
