@@ -24,6 +24,7 @@ def _settings(ctx: click.Context, **overrides: Any) -> Settings:
         profile=obj.get("profile"),
         generator=obj.get("generator"),
         embedder=obj.get("embedder"),
+        base_url=obj.get("base_url"),
         **overrides,
     )
 
@@ -73,14 +74,22 @@ def _collection_settings(ctx: click.Context, collection: str | None, **overrides
     default=None,
     help="modèles packagés par défaut : quality (1.5B) ou fast (0.5B)",
 )
-@click.option("--generator", default=None, help="chemin d'un GGUF (ou nom d'un fichier de models/)")
+@click.option(
+    "--generator", default=None, help="chemin d'un GGUF (ou nom dans models/), ou « openai » pour un serveur distant"
+)
+@click.option("--base-url", default=None, help="avec --generator openai : URL du serveur compatible OpenAI")
 @click.option("--embedder", default=None, help="dossier sentence-transformers (ou nom dans models/)")
 @click.pass_context
 def main(
-    ctx: click.Context, config: Path | None, profile: str | None, generator: str | None, embedder: str | None
+    ctx: click.Context,
+    config: Path | None,
+    profile: str | None,
+    generator: str | None,
+    base_url: str | None,
+    embedder: str | None,
 ) -> None:
     """Assistant de questions-réponses sourcées sur vos documents, 100 % local."""
-    ctx.obj = {"config": config, "profile": profile, "generator": generator, "embedder": embedder}
+    ctx.obj = {"config": config, "profile": profile, "generator": generator, "embedder": embedder, "base_url": base_url}
 
 
 @main.command("ingest")
@@ -279,6 +288,7 @@ def workshop_cmd(
 @click.option("--limit", type=int, default=None, help="seulement les N premières questions")
 @click.option("--resume", is_flag=True, help="reprendre une évaluation interrompue dans --out")
 @click.option("--compare", nargs=2, type=click.Path(path_type=Path), default=None, help="comparer deux rapports")
+@click.option("--concurrency", type=int, default=None, help="questions envoyées en parallèle (serveur distant)")
 @mode_option
 @click.pass_context
 @_human_errors
@@ -293,6 +303,7 @@ def eval_cmd(
     limit: int | None,
     resume: bool,
     compare: tuple[Path, Path] | None,
+    concurrency: int | None,
     mode: str | None,
 ) -> None:
     """Évalue un jeu de questions (JSONL) et écrit report.json et report.html ; ou compare deux rapports."""
@@ -308,8 +319,13 @@ def eval_cmd(
 
     settings = _settings(ctx, index_dir=index_dir, k=k, mode=mode)
     items = read_eval_set(eval_set)[: limit or None]
+    settings = settings.replace(concurrency=concurrency)
+    if settings.concurrency > 1 and settings.generator != "openai" and not retrieval_only:
+        raise BadInput("--concurrency > 1 demande un serveur distant (--generator openai) : llama.cpp local sert "
+                       "une question à la fois")
     options = runner.EvalOptions(
-        k=settings.k, retrieval_only=retrieval_only, mode=settings.mode, no_retrieval=no_retrieval
+        k=settings.k, retrieval_only=retrieval_only, mode=settings.mode, no_retrieval=no_retrieval,
+        concurrency=settings.concurrency,
     )
     label = "retrieval" if retrieval_only else settings.mode
     out = out or Path("eval") / "runs" / f"{eval_set.stem}-{label}"

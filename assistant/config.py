@@ -25,7 +25,11 @@ class Settings:
     max_upload_bytes: int = 20_000_000
     queue_size: int = 64  # questions waiting for the model in the chat; beyond, new ones are refused with a message
     profile: str = "quality"  # which packaged models are the defaults: "quality" or "fast"
-    generator: str | None = None  # path to a GGUF, or a file name in models_dir; None: resolution order
+    generator: str | None = None  # path to a GGUF, a file name in models_dir, or "openai"; None: resolution order
+    base_url: str | None = None  # with generator = "openai": the OpenAI-compatible server (llama-server, vLLM)
+    remote_model: str = ""  # model name sent to that server (vLLM needs it; llama.cpp servers ignore it)
+    remote_context: int = 4096  # context length of the served model
+    concurrency: int = 1  # eval: questions in flight at once (only with a remote generator)
     embedder: str | None = None  # path to a sentence-transformers folder, or a folder name in models_dir
     k: int = 5
     mode: str = "generative"  # or "extractive": quoted passage sentences only, zero generated words

@@ -54,23 +54,25 @@ class SentenceTransformerEmbedder:
     def _encode(
         self, texts: Sequence[str], prompt_name: str | None, progress: Callable[[int], None] | None = None
     ) -> np.ndarray:
-        out = []
-        for i in range(0, len(texts), self.batch_size):
-            batch = list(texts[i : i + self.batch_size])
-            out.append(
-                self.model.encode(
-                    batch,
-                    prompt_name=prompt_name,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                )
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Batches of similar length, longest first, as encode() does internally: padding costs little and a
+        # length-mixed batch is padded to its longest text. Calling encode() batch by batch (for the progress
+        # bar) on unsorted texts cost ~20 % (bench/ingest.py).
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            out[rows] = self.model.encode(
+                [texts[i] for i in rows],
+                prompt_name=prompt_name,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
             )
             if progress:
-                progress(len(batch))
-        if not out:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.ascontiguousarray(np.vstack(out), dtype=np.float32)
+                progress(len(rows))
+        return out
 
     def encode_documents(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         return self._encode(texts, self._doc_prompt, progress)

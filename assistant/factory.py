@@ -21,11 +21,26 @@ def make_generator(settings: Settings, model: ResolvedModel) -> Generator:
     return LlamaCppGenerator(model.path, model.name, n_ctx=context_size(settings), threads=settings.threads)
 
 
+REMOTE = "openai"
+
+
+def remote_generator(settings: Settings) -> Generator:
+    from .errors import BadInput
+    from .generate_remote import OpenAIGenerator
+
+    if not settings.base_url:
+        raise BadInput("--generator openai demande --base-url (ex. http://127.0.0.1:8080/v1)")
+    return OpenAIGenerator(settings.base_url, settings.remote_model, context=settings.remote_context)
+
+
 def build_assistant(settings: Settings, need_generator: bool = True) -> Assistant:
     """Resolve model paths now (so a missing model fails before any work), load them on first use."""
     emb = resolve_embedder(settings)
-    gen = resolve_generator(settings) if need_generator else None
+    remote = settings.generator == REMOTE
+    gen = resolve_generator(settings) if need_generator and not remote else None
     names = {"embedder": emb.name, "generator": gen.name if gen else ""}
+    if remote and need_generator:
+        names["generator"] = f"{settings.remote_model or 'serveur'}@{settings.base_url}"
 
     def load_embedder() -> Embedder:
         return SentenceTransformerEmbedder(
@@ -33,6 +48,8 @@ def build_assistant(settings: Settings, need_generator: bool = True) -> Assistan
         )
 
     def load_generator() -> Generator:
+        if remote:
+            return remote_generator(settings)
         if gen is None:
             raise RuntimeError("assistant built without a generator")
         return make_generator(settings, gen)

@@ -129,8 +129,7 @@ class LlamaCppGenerator:
         rng = np.random.default_rng(options.seed)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stops = {llm.token_eos(), *self._end_tokens()}
-        llm.reset()
-        llm.eval(tokens)
+        self._eval_reusing_prefix(tokens)
         pending_p: list[float] = []
         for _ in range(options.max_tokens):
             logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
@@ -150,6 +149,23 @@ class LlamaCppGenerator:
                 yield text, min(pending_p)
                 pending_p = []
             llm.eval([token])
+
+    def _eval_reusing_prefix(self, tokens: list[int]) -> None:
+        """Keep the KV cache of the prompt prefix shared with the previous call (the system prompt), as
+        llama-cpp-python's own generate() does, and evaluate only the rest."""
+        llm = self.llm
+        prefix = 0
+        for a, b in zip(llm.input_ids[: llm.n_tokens], tokens, strict=False):
+            if a != b:
+                break
+            prefix += 1
+        reuse = min(prefix, len(tokens) - 1)  # at least one token is evaluated, to get fresh logits
+        if reuse > 0 and llm._ctx.kv_cache_seq_rm(-1, reuse, -1):
+            llm.n_tokens = reuse
+            llm.eval(tokens[reuse:])
+        else:
+            llm.reset()
+            llm.eval(tokens)
 
     def _end_tokens(self) -> list[int]:
         ids = []

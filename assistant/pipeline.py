@@ -109,7 +109,8 @@ class Assistant:
         )
         query_vec = self.embedder.encode_queries([question])[0]
         params = s.retrieval_params(k)
-        return retrieve(question, query_vec, index.chunks, index.vectors, self.bm25, params)
+        hits = index_store.dense_search(index.faiss_index, query_vec, params.candidates)
+        return retrieve(question, query_vec, index.chunks, index.vectors, self.bm25, params, dense_hits=hits)
 
     def _fit(self, question: str, passages: list[Passage]) -> list[Passage]:
         """Drop the lowest-ranked passages until prompt + answer fit the model's context."""

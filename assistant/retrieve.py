@@ -87,6 +87,13 @@ def rrf(rankings: Sequence[tuple[list[int], float]], rrf_k: int) -> dict[int, fl
     return fused
 
 
+def _dense_score(dense: dict[int, float], vectors: np.ndarray, query_vec: np.ndarray | None, idx: int) -> float | None:
+    """A passage found by BM25 alone still gets its cosine (one dot product)."""
+    if query_vec is None or not dense:
+        return None
+    return dense[idx] if idx in dense else float(vectors[idx] @ np.asarray(query_vec, dtype=np.float32).reshape(-1))
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -98,17 +105,23 @@ def retrieve(
     vectors: np.ndarray,
     bm25: BM25,
     params: RetrievalParams,
+    dense_hits: Sequence[tuple[int, float]] | None = None,
 ) -> list[Passage]:
-    """The k best passages for the query; `query_vec=None` or a zero weight gives a single ranking."""
+    """The k best passages for the query; `query_vec=None` or a zero weight gives a single ranking.
+    `dense_hits`: the dense candidates as (row, score), best first, from the FAISS index; without them every
+    vector is scored (exact, fine for small corpora and tests)."""
     lexical = bm25.scores(query)
     lexical_rank = top_indices(lexical, params.candidates, positive_only=True)
     rankings: list[tuple[list[int], float]] = []
     if params.lexical_weight > 0:
         rankings.append((lexical_rank, params.lexical_weight))
-    dense = None
+    dense: dict[int, float] = {}
     if query_vec is not None and params.dense_weight > 0:
-        dense = dense_scores(vectors, query_vec)
-        rankings.append((top_indices(dense, params.candidates), params.dense_weight))
+        if dense_hits is None:
+            scores = dense_scores(vectors, query_vec)
+            dense_hits = [(i, float(scores[i])) for i in top_indices(scores, params.candidates)]
+        dense = dict(dense_hits[: params.candidates])
+        rankings.append(([i for i, _ in dense_hits[: params.candidates]], params.dense_weight))
     fused = rrf(rankings, params.rrf_k)
     order = sorted(fused, key=lambda i: (-fused[i], i))
     passages: list[Passage] = []
@@ -123,7 +136,7 @@ def retrieve(
                 rank=len(passages) + 1,
                 chunk=chunks[idx],
                 score=fused[idx],
-                dense_score=float(dense[idx]) if dense is not None else None,
+                dense_score=_dense_score(dense, vectors, query_vec, idx),
                 lexical_score=float(lexical[idx]),
             )
         )

@@ -46,3 +46,39 @@ def test_retrieve_lexical_only_and_empty_index() -> None:
     passages = retrieve("piscine", None, CHUNKS, np.zeros((5, 4), np.float32), BM25(TEXTS), params)
     assert passages[0].chunk.doc == "d2.txt"
     assert retrieve("x", None, [], np.zeros((0, 4), np.float32), BM25([]), params) == []
+
+
+def test_index_kind_by_size_and_hnsw_search_finds_the_exact_neighbours() -> None:
+    import numpy as np
+
+    from assistant import index as index_store
+
+    assert index_store.faiss_kind(10_000) == "IndexFlatIP"
+    assert index_store.faiss_kind(200_000).startswith("IndexHNSWFlat")
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(2000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    flat = index_store.build_faiss(vectors, "IndexFlatIP")
+    hnsw = index_store.build_faiss(vectors, "IndexHNSWFlat")
+    query = vectors[17] + 0.01
+    exact = index_store.dense_search(flat, query, 10)
+    approx = index_store.dense_search(hnsw, query, 10)
+    assert exact[0][0] == 17 and approx[0][0] == 17
+    assert len({r for r, _ in exact} & {r for r, _ in approx}) >= 9
+    assert index_store.dense_search(index_store.build_faiss(vectors[:0]), query, 5) == []
+
+
+def test_remote_generator_errors_are_french_and_name_the_server() -> None:
+    import pytest
+
+    from assistant.errors import BadInput
+    from assistant.generate import GenerationOptions
+    from assistant.generate_remote import OpenAIGenerator
+    from assistant.prompt import build_prompt
+
+    with pytest.raises(BadInput, match="http://"):
+        OpenAIGenerator("localhost:8080")
+    gen = OpenAIGenerator("http://127.0.0.1:9/v1", timeout_s=2)
+    assert gen.count_tokens("un deux trois") >= 1  # no tokenize endpoint reachable: estimate
+    with pytest.raises(BadInput, match=r"injoignable.*127\.0\.0\.1:9"):
+        list(gen.generate(build_prompt("Question ?", None), GenerationOptions()))

@@ -7,9 +7,11 @@ Rows are appended to OUT/items.jsonl as they finish, so an interrupted run resta
 from __future__ import annotations
 
 import json
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +31,7 @@ class EvalOptions:
     retrieval_only: bool = False
     mode: str = "generative"
     no_retrieval: bool = False
+    concurrency: int = 1  # questions in flight at once: only for a remote generator (llama.cpp is not thread-safe)
 
 
 def item_row(item: EvalItem, assistant: Assistant, options: EvalOptions) -> dict[str, Any]:
@@ -87,16 +90,26 @@ def run(
     done = {k: v for k, v in done.items() if k in known and v.get("status") == "ok"}
     if progress and done:
         progress(len(done))
+    todo = [item for item in items if item.id not in done]
+    lock = threading.Lock()
     with (out_dir / ROWS).open("a", encoding="utf-8") as sink:
-        for item in items:
-            if item.id in done:
-                continue
+
+        def one(item: EvalItem) -> None:
             row = item_row(item, assistant, options)
-            sink.write(json.dumps(row, ensure_ascii=False) + "\n")
-            sink.flush()
-            done[item.id] = row
-            if progress:
-                progress(1)
+            with lock:
+                sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+                sink.flush()
+                done[item.id] = row
+                if progress:
+                    progress(1)
+
+        if options.concurrency > 1 and todo:
+            _ = assistant.index, assistant.bm25, assistant.embedder  # built once, before the threads share them
+            with ThreadPoolExecutor(options.concurrency) as pool:
+                list(pool.map(one, todo))
+        else:
+            for item in todo:
+                one(item)
     rows = [done[i.id] for i in items]
     return build_report(rows, options, assistant)
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,22 @@ def test_confidence_tokens_match_the_answer(assistant: Assistant) -> None:
     sampled = [assistant.ask("Quel est le budget annuel du SITIV ?", no_retrieval=True, temperature=1.2, seed=s)
                for s in (1, 2)]
     assert sampled[0].raw_answer != sampled[1].raw_answer
+
+
+def test_reingest_of_an_unchanged_corpus_is_a_second_and_loads_no_model(assistant: Assistant) -> None:
+    fresh = build_assistant(assistant.settings, need_generator=False)
+    t0 = time.perf_counter()
+    report = fresh.ingest([CORPUS])
+    elapsed = time.perf_counter() - t0
+    assert sorted(report.unchanged) == sorted(p.name for p in CORPUS.iterdir())
+    assert report.indexed == [] and report.embedded_chunks == 0
+    assert "embedder" not in fresh.__dict__, "the embedding model was loaded for nothing"
+    assert elapsed < 3.0, elapsed
+
+
+def test_cli_ingest_status(assistant: Assistant) -> None:
+    run = _cli("ingest", "--status", "--json", index=assistant.settings.index_dir)
+    assert run.returncode == 0, run.stderr
+    status = json.loads(run.stdout)
+    assert {d["doc"] for d in status["documents"]} == {p.name for p in CORPUS.iterdir()}
+    assert sum(d["chunks"] for d in status["documents"]) == status["manifest"]["chunks"]
