@@ -97,7 +97,7 @@ def ingest(
     started = time.perf_counter()
     report = IngestReport()
     report_progress = progress or (lambda stage, done, total: None)
-    if isinstance(embedder, Callable) and not hasattr(embedder, "encode_documents"):  # type: ignore[arg-type]
+    if callable(embedder) and not hasattr(embedder, "encode_documents"):
         factory = embedder
     else:
         loaded_embedder = embedder

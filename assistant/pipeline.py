@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -137,18 +138,17 @@ class Assistant:
         scored: list[tuple[str, float]] | None,
     ) -> str:
         prompt = build_prompt(question, passages)
-        pieces: list[str] = []
-        if scored is not None:
-            for piece, prob in self.generator.generate_scored(prompt, options):
-                scored.append((piece, prob))
-                pieces.append(piece)
-                if on_token:
-                    on_token(piece)
+        if scored is None:
+            stream = ((piece, math.nan) for piece in self.generator.generate(prompt, options))
         else:
-            for piece in self.generator.generate(prompt, options):
-                pieces.append(piece)
-                if on_token:
-                    on_token(piece)
+            stream = self.generator.generate_scored(prompt, options)
+        pieces: list[str] = []
+        for piece, prob in stream:
+            pieces.append(piece)
+            if scored is not None:
+                scored.append((piece, prob))
+            if on_token:
+                on_token(piece)
         return "".join(pieces).strip()
 
     def check(self, raw: str, passages: list[Passage]) -> Verification:

@@ -10,24 +10,29 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+# ru_maxrss of RUSAGE_CHILDREN is the largest child a process ever waited for: each command runs under its own
+# small wrapper process so that its figure is its own.
+WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n"
+)
+
 
 def peak(cmd: list[str]) -> dict[str, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    run = subprocess.run(cmd, capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-c", WRAPPER, *cmd], capture_output=True, text=True)
     seconds = time.perf_counter() - t0
-    if run.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {run.stderr[-2000:]}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far: run the bigger command last.
-    return {"peak_rss_mb": round(max(after, before) / 1024), "seconds": round(seconds, 1)}
+    maxrss_kb, code = run.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(cmd)} failed (exit {code}): {run.stderr[-2000:]}")
+    return {"peak_rss_mb": round(int(maxrss_kb) / 1024), "seconds": round(seconds, 1)}
 
 
 def main() -> None:
