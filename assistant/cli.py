@@ -128,14 +128,14 @@ def ingest_cmd(
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         click.echo(
-            f"{len(report.indexed)} document(s) lus, {report.chunks} passages "
+            f"{len(report.indexed)} document(s) lus (nouveaux ou modifiés), {report.chunks} passages "
             f"({report.embedded_chunks} calculés, {report.reused_chunks} réutilisés) en {report.seconds} s "
             f"→ {settings.index_dir}"
         )
         if report.unchanged and not report.indexed and not report.removed:
             click.echo(f"  index à jour : {len(report.unchanged)} fichier(s) inchangé(s), rien à recalculer")
         elif report.unchanged:
-            click.echo(f"  inchangés (non relus) : {len(report.unchanged)}")
+            click.echo(f"  {len(report.unchanged)} fichier(s) inchangé(s), non relus")
         for name in report.removed:
             click.echo(f"  retiré : {name}")
         for name in report.kept_previous:
