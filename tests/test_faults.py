@@ -25,14 +25,17 @@ ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 SENTENCE = "Le comité syndical du SITIV délibère sur la mutualisation des services numériques des communes. "
 
+# VmHWM, not ru_maxrss: ru_maxrss survives exec, so a child forked from the pytest process (models loaded, ~3 GB)
+# would report the parent's size.
 INGEST_SCRIPT = """
-import json, resource, sys
+import json, re, sys
 from pathlib import Path
 from assistant.embed import HashingEmbedder
 from assistant.indexer import ingest
 from assistant.ingest.chunking import ChunkerSettings
 report = ingest([Path(sys.argv[1])], Path(sys.argv[2]), HashingEmbedder(), ChunkerSettings())
-print(json.dumps({**report.to_json(), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+hwm = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+print(json.dumps({**report.to_json(), "peak_rss_mb": hwm / 1024}))
 """
 
 
