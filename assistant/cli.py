@@ -148,6 +148,7 @@ def ingest_cmd(
 
 def _status(index_dir: Path, as_json: bool) -> None:
     from . import index as index_store
+    from .ingest.chunking import PAGE_STARTS
 
     data = index_store.load(index_dir)
     per_doc: dict[str, int] = {}
@@ -158,7 +159,7 @@ def _status(index_dir: Path, as_json: bool) -> None:
             "doc": doc,
             "title": d.metadata.get("title", ""),
             "date": d.metadata.get("date", ""),
-            "pages": len(d.metadata["page_starts"].split(",")) if d.metadata.get("page_starts") else None,
+            "pages": len(d.metadata[PAGE_STARTS].split(",")) if d.metadata.get(PAGE_STARTS) else None,
             "chunks": per_doc.get(doc, 0),
             "sha256": d.source_sha256,
         }

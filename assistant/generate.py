@@ -6,6 +6,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -101,20 +102,22 @@ class LlamaCppGenerator:
                 if text:
                     yield text
 
+    @cached_property
+    def _chat_formatter(self):  # type: ignore[no-untyped-def]
+        """The GGUF's chat template, compiled once (the scored path formats its own prompt text)."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        vocab = self.llm._model
+        return Jinja2ChatFormatter(
+            template=self.llm.metadata["tokenizer.chat_template"],
+            eos_token=vocab.token_get_text(vocab.token_eos()),
+            bos_token=vocab.token_get_text(vocab.token_bos()) if vocab.token_bos() >= 0 else "",
+        )
 
     def _prompt_text(self, prompt: Prompt) -> str:
         if not self.has_chat_template:
             return prompt.completion
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        meta = self.llm.metadata
-        vocab = self.llm._model
-        formatter = Jinja2ChatFormatter(
-            template=meta["tokenizer.chat_template"],
-            eos_token=vocab.token_get_text(vocab.token_eos()),
-            bos_token=vocab.token_get_text(vocab.token_bos()) if vocab.token_bos() >= 0 else "",
-        )
-        return formatter(messages=prompt.messages).prompt
+        return self._chat_formatter(messages=prompt.messages).prompt
 
     def generate_scored(self, prompt: Prompt, options: GenerationOptions) -> Iterator[tuple[str, float]]:
         """Token by token through the low-level API, reading the last logits after each step: llama.cpp's own
@@ -128,17 +131,18 @@ class LlamaCppGenerator:
         tokens = llm.tokenize(self._prompt_text(prompt).encode("utf-8"), add_bos=True, special=True)
         rng = np.random.default_rng(options.seed)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        stops = {llm.token_eos(), *self._end_tokens()}
+        stops = self._stop_tokens
         self._eval_reusing_prefix(tokens)
         pending_p: list[float] = []
         for _ in range(options.max_tokens):
             logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
-            probs = np.exp(logits - logits.max())
+            shifted = logits - logits.max()
+            probs = np.exp(shifted)
             probs /= probs.sum()
             if options.temperature <= 0:
                 token = int(probs.argmax())
             else:
-                scaled = np.exp((logits - logits.max()) / options.temperature)
+                scaled = np.exp(shifted / options.temperature)
                 scaled /= scaled.sum()
                 token = int(rng.choice(len(scaled), p=scaled))
             if token in stops:
@@ -154,11 +158,7 @@ class LlamaCppGenerator:
         """Keep the KV cache of the prompt prefix shared with the previous call (the system prompt), as
         llama-cpp-python's own generate() does, and evaluate only the rest."""
         llm = self.llm
-        prefix = 0
-        for a, b in zip(llm.input_ids[: llm.n_tokens], tokens, strict=False):
-            if a != b:
-                break
-            prefix += 1
+        prefix = llm.longest_token_prefix(llm.input_ids[: llm.n_tokens], tokens)
         reuse = min(prefix, len(tokens) - 1)  # at least one token is evaluated, to get fresh logits
         if reuse > 0 and llm._ctx.kv_cache_seq_rm(-1, reuse, -1):
             llm.n_tokens = reuse
@@ -167,12 +167,14 @@ class LlamaCppGenerator:
             llm.reset()
             llm.eval(tokens)
 
-    def _end_tokens(self) -> list[int]:
-        ids = []
+    @cached_property
+    def _stop_tokens(self) -> set[int]:
+        """End of generation: the model's EOS and the end-of-turn tokens of the common chat formats it knows."""
+        ids = {self.llm.token_eos()}
         for piece in ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<end_of_turn>"):
             found = self.llm.tokenize(piece.encode(), add_bos=False, special=True)
             if len(found) == 1:
-                ids.append(found[0])
+                ids.add(found[0])
         return ids
 
 

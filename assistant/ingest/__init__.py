@@ -79,7 +79,6 @@ def file_sha256(path: Path) -> str:
 def read_document(path: Path, doc_id: str) -> tuple[Document, list[str]]:
     try:
         loaded = load_file(path)  # checks type and size before reading the bytes
-        data_hash = file_sha256(path)
     except OSError as exc:
         raise BadInput(f"{path} : lecture impossible ({exc.strerror or exc})") from exc
     page_starts: list[int] = []
@@ -92,7 +91,7 @@ def read_document(path: Path, doc_id: str) -> tuple[Document, list[str]]:
     metadata = extract_metadata(text, loaded.metadata)
     if page_starts:
         metadata[PAGE_STARTS] = ",".join(map(str, page_starts))
-    return Document(doc=doc_id, text=text, metadata=metadata, source_sha256=data_hash), loaded.warnings
+    return Document(doc=doc_id, text=text, metadata=metadata, source_sha256=loaded.sha256), loaded.warnings
 
 
 def iter_documents(

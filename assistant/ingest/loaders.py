@@ -6,6 +6,7 @@ and ODT live in office.py.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ class Loaded:
     metadata: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     pages: list[str] | None = None  # paginated formats (PDF): the text of each page, for « p. 3 » in citations
+    sha256: str = ""  # of the bytes the loader read (set by load_file): the file is read once
 
 
 Loader = Callable[[Path, bytes], Loaded]
@@ -55,7 +57,9 @@ def load_file(path: Path) -> Loaded:
         raise BadInput(f"{path} : fichier vide")
     if size > MAX_FILE_BYTES:
         raise BadInput(f"{path} : fichier trop volumineux ({size // 1_000_000} Mo > {MAX_FILE_BYTES // 1_000_000} Mo)")
-    loaded = loader(path, path.read_bytes())
+    data = path.read_bytes()
+    loaded = loader(path, data)
+    loaded.sha256 = hashlib.sha256(data).hexdigest()
     if not loaded.text.strip():
         raise BadInput(f"{path} : aucun texte exploitable")
     return loaded

@@ -14,7 +14,7 @@ from typing import Any
 from ..documents import Answer
 from ..errors import AssistantError
 from ..workshop.deck import Card
-from ..workshop.scoring import hallucination_types, invented, score_flags
+from ..workshop.scoring import FlagScore, hallucination_types, invented, score_flags
 from ..workshop.session import Attempt, Session, check_pseudonym
 from ..workshop.variability import compare_samples, consistency
 from .common import Pool, import_gradio, user_message
@@ -204,7 +204,7 @@ def build_workshop(ws: Workshop) -> Any:
             text = (
                 f'<div class="score-box">Vous avez repéré <b>{s["caught"]}</b> phrase(s) inventée(s), manqué '
                 f'<b>{s["missed"]}</b>, donné <b>{s["false_alarm"]}</b> fausse(s) alerte(s) : '
-                f'<b>{s["caught"] * 2 + s["trusted"] - s["false_alarm"]} points</b>.</div>'
+                f"<b>{FlagScore(**s).points} points</b>.</div>"
                 f"<p><b>Ce qui s'est passé :</b> {escape(card_obj.explanation)}</p>"
             )
             left_html = ('<div class="side ans"><h4>Modèle seul, sans documents</h4>'
