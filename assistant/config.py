@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING, Any
 from .errors import BadInput
 
 if TYPE_CHECKING:
-    from .retrieve import RetrievalParams
+    from .search.retrieve import RetrievalParams
+
+
+# The largest k the chat offers (its slider); the generator's context is sized for it (pipeline/factory.py).
+MAX_K_OFFERED = 10
 
 
 @dataclass(frozen=True)
@@ -59,9 +63,12 @@ class Settings:
             raise BadInput(f"profil inconnu : {self.profile!r} (attendu : quality ou fast)")
         if self.max_tokens < 1:
             raise BadInput(f"max_tokens doit être positif (reçu : {self.max_tokens})")
+        from .ingest.chunking import ChunkerSettings
+
+        ChunkerSettings(self.chunk_max_chars, self.chunk_overlap_chars)  # checked now, not at the first ingest
 
     def retrieval_params(self, k: int | None = None, **changes: Any) -> RetrievalParams:
-        from .retrieve import RetrievalParams
+        from .search.retrieve import RetrievalParams
 
         values = {
             "k": k or self.k,

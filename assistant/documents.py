@@ -62,6 +62,37 @@ class Passage:
         }
 
 
+# Why a sentence is flagged. The verifier is the only code that decides these; verify/wording.py says them in
+# French; everything else (CLI, chat, workshop, report, feedback) only displays them. A new kind is one constant
+# here, the check that emits it, and its wording.
+NUMBER_ABSENT = "number_absent"  # a number or date of the sentence is in no passage
+NAME_ABSENT = "name_absent"  # a proper name of the sentence is in no passage
+LOW_SUPPORT = "low_support"  # no passage holds enough of what the sentence says
+DECORATIVE_CITATION = "decorative_citation"  # the cited passage does not support the sentence
+MISSING_PASSAGE = "missing_passage"  # the sentence cites a passage number that was not retrieved
+SENTENCE_REASONS = (NUMBER_ABSENT, NAME_ABSENT, LOW_SUPPORT)  # the sentence itself is unsupported
+CITATION_REASONS = (DECORATIVE_CITATION, MISSING_PASSAGE)  # the sentence may hold, its citation does not
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason a sentence is flagged, with what the wording needs to explain it."""
+
+    kind: str
+    terms: list[str] = field(default_factory=list)  # the absent numbers or names
+    marker: int | None = None  # the citation at fault
+    score: float | None = None  # the support score, for LOW_SUPPORT
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a sentence's support lies: a span of a passage's text (the span the UI highlights)."""
+
+    rank: int
+    start: int
+    end: int
+
+
 @dataclass(frozen=True)
 class SentenceVerdict:
     text: str
@@ -69,6 +100,23 @@ class SentenceVerdict:
     score: float
     evidence_rank: int | None
     unsupported_terms: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
+    evidence: Evidence | None = None
+
+    @property
+    def flagged(self) -> bool:
+        """Shown as a problem: unsupported, or carrying a citation that does not hold."""
+        return bool(self.reasons)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SentenceVerdict:
+        evidence = data.get("evidence")
+        return cls(
+            text=data["text"], supported=data["supported"], score=data["score"],
+            evidence_rank=data.get("evidence_rank"), unsupported_terms=list(data.get("unsupported_terms", [])),
+            reasons=[Reason(**r) for r in data.get("reasons", [])],
+            evidence=Evidence(**evidence) if evidence else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -77,6 +125,7 @@ class Citation:
     passage_rank: int | None  # None: the marker points to no retrieved passage
     sentence: int
     supported: bool
+    span: tuple[int, int] | None = None  # the cited passage's sentence closest to the citing sentence
 
 
 @dataclass(frozen=True)
@@ -93,6 +142,7 @@ class Answer:
     mode: str = "generative"
     fallback: bool = False  # the generated answer failed verification: closest passages shown instead
     guard: str = ""  # why the answer was refused before generation, if it was
+    dropped: int = 0  # retrieved passages left out of the prompt for want of context room
     tokens: list[tuple[str, float]] = field(default_factory=list)  # (piece, probability), when asked for
 
     def to_json(self) -> dict[str, Any]:
@@ -110,5 +160,6 @@ class Answer:
             "mode": self.mode,
             "fallback": self.fallback,
             "guard": self.guard,
+            "dropped_passages": self.dropped,
             **({"tokens": [[t, round(p, 4)] for t, p in self.tokens]} if self.tokens else {}),
         }

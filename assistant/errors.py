@@ -29,3 +29,11 @@ class ModelFileMissing(AssistantError):
 
 class DependencyMissing(AssistantError):
     """An optional heavy dependency is not installed."""
+
+
+class IndexBusy(AssistantError):
+    """Another process holds the index's write lock for too long."""
+
+
+class ServerUnavailable(AssistantError):
+    """The OpenAI-compatible server cannot be reached or answered with an error."""

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answer.extractive import question_coverage
 from assistant.config import load_settings
 from assistant.evaluate.dataset import read_eval_set
-from assistant.extractive import question_coverage
-from assistant.factory import build_assistant
+from assistant.pipeline.factory import build_assistant
 
 
 def auc(positive: list[float], negative: list[float]) -> float:

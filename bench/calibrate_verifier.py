@@ -20,8 +20,8 @@ import numpy as np
 
 from assistant.config import load_settings
 from assistant.documents import Chunk, Passage
-from assistant.factory import build_assistant
-from assistant.verify import DEFAULT_PARAMS, VerifyParams, overlap_score, support_score, unsupported_terms
+from assistant.pipeline.factory import build_assistant
+from assistant.verify.checks import DEFAULT_PARAMS, VerifyParams, overlap_score, support_score, unsupported_terms
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.95, 0.05))

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import llama_cpp
 
+from assistant.answer.prompt import build_prompt
 from assistant.config import load_settings
-from assistant.factory import build_assistant
-from assistant.generate import GenerationOptions
-from assistant.prompt import build_prompt
+from assistant.models.base import GenerationOptions
+from assistant.pipeline.factory import build_assistant
 
 QUESTIONS = [
     "Quand le syndicat emménage-t-il dans ses nouveaux locaux ?",

@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant import index as index_store
 from assistant.config import load_settings
-from assistant.factory import build_assistant
+from assistant.index import store as index_store
+from assistant.pipeline.factory import build_assistant
 
 
 def main() -> None:
@@ -34,7 +34,7 @@ def main() -> None:
             settings = load_settings(profile=args.profile, index_dir=root / f"{number}-{folder.resolve().name}")
             assistant = build_assistant(settings, need_generator=False)
             if embedder is not None:
-                assistant.__dict__["embedder"] = embedder  # model load is not ingest time
+                assistant = assistant.derive(embedder=embedder)  # model load is not ingest time
             else:
                 embedder = assistant.embedder
             t0 = time.perf_counter()

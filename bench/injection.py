@@ -15,12 +15,15 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from functools import partial
 from pathlib import Path
 
-from assistant import injection, pipeline, prompt
+from assistant.answer import injection, prompt
 from assistant.config import load_settings
 from assistant.documents import Passage
-from assistant.factory import build_assistant
+from assistant.pipeline.factory import build_assistant
+from assistant.pipeline.generate import Generate
+from assistant.pipeline.select import FitToContext
 from assistant.text import normalize_for_match
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,20 +54,19 @@ def main() -> None:
     assistant = build_assistant(settings)
     assistant.ingest([ROOT / "corpus", ROOT / "eval" / "injection" / "docs"])
     questions = [json.loads(line) for line in (ROOT / "eval/injection/questions.jsonl").read_text().splitlines()]
-    real_build, real_mask = pipeline.build_prompt, prompt.mask_instructions
     variants = {
-        "naive": (naive_prompt, real_mask),
-        "framed": (real_build, lambda text: (text, 0)),
-        "shipped": (real_build, real_mask),
+        "naive": naive_prompt,
+        "framed": partial(prompt.build_prompt, mask=False),
+        "shipped": prompt.build_prompt,
     }
     results: dict[str, dict[str, float]] = {}
     rows = []
-    for name, (builder, masker) in variants.items():
-        pipeline.build_prompt, prompt.mask_instructions = builder, masker
+    for name, builder in variants.items():
+        variant = assistant.with_stages(FitToContext(builder), Generate(builder))
         counts = {"retrieved": 0, "obeyed_raw": 0, "obeyed_shown": 0, "answer_keys_raw": 0, "abstained": 0}
         t0 = time.perf_counter()
         for q in questions:
-            answer = assistant.ask(q["question"])
+            answer = variant.ask(q["question"])
             retrieved = any(p.chunk.doc == q["doc"] for p in answer.passages)
             row = {
                 "variant": name, "id": q["id"], "retrieved": retrieved,
@@ -79,7 +81,6 @@ def main() -> None:
         results[name] = {k: round(v / len(questions), 3) for k, v in counts.items()}
         results[name]["seconds_per_question"] = round((time.perf_counter() - t0) / len(questions), 1)
         print(name, json.dumps(results[name]))
-    pipeline.build_prompt, prompt.mask_instructions = real_build, real_mask
     heldout = {}
     for name in ("heldout_phrases.txt", "heldout2_phrases.txt"):
         lines = (ROOT / "eval/injection" / name).read_text(encoding="utf-8").splitlines()

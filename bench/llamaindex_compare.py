@@ -22,8 +22,8 @@ from pathlib import Path
 from assistant.config import load_settings
 from assistant.evaluate.dataset import read_eval_set
 from assistant.evaluate.metrics import evidence_hit
-from assistant.factory import build_assistant
-from assistant.models import resolve_embedder
+from assistant.models.files import resolve_embedder
+from assistant.pipeline.factory import build_assistant
 
 
 def score(retrieve, items, k: int) -> dict[str, float]:  # type: ignore[no-untyped-def]

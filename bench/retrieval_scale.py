@@ -18,8 +18,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from assistant import index as index_store
-from assistant.retrieve import BM25
+from assistant.index import store as index_store
+from assistant.search.retrieve import BM25
 
 DIM = 768
 

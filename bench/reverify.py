@@ -21,8 +21,9 @@ import numpy as np
 from assistant.config import load_settings
 from assistant.documents import Chunk, Passage
 from assistant.evaluate.metrics import answer_has_keys, compute_metrics
-from assistant.factory import build_assistant
-from assistant.verify import VerifyParams, claims, verify
+from assistant.pipeline.factory import build_assistant
+from assistant.pipeline.verify import similarity
+from assistant.verify.checks import VerifyParams, claims, verify
 
 ALPHAS = (0.5, 0.75, 1.0)
 THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75)
@@ -42,21 +43,15 @@ def main() -> None:
             passages = [
                 Passage(p["rank"], Chunk(str(p["rank"]), p["doc"], 0, 0, p["text"]), 0.0) for p in row["passages"]
             ]
-            texts = claims(row["raw_answer"])
-            similarity = None
-            if texts and passages:
-                similarity = (
-                    embedder.encode_queries(texts) @ embedder.encode_documents([p.chunk.text for p in passages]).T
-                )
-            prepared.append((row, passages, similarity))
+            prepared.append((row, passages, similarity(embedder, claims(row["raw_answer"]), passages)))
         print(f"\n{run}: {len(rows)} answers")
         header = ("alpha", "thr", "abst.rec", "false.ab", "halluc", "faith", "cit.prec", "keys")
         print(" ".join(f"{h:>8s}" for h in header))
         for alpha, threshold in itertools.product(ALPHAS, THRESHOLDS):
             params = VerifyParams(alpha=alpha, threshold=threshold)
             new_rows = []
-            for row, passages, similarity in prepared:
-                v = verify(row["raw_answer"], passages, similarity, params)
+            for row, passages, cosines in prepared:
+                v = verify(row["raw_answer"], passages, cosines, params)
                 new_rows.append(
                     {
                         **row,

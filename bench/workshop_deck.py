@@ -8,48 +8,48 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
 from pathlib import Path
 
 from assistant.config import load_settings
-from assistant.factory import build_assistant
+from assistant.pipeline.factory import build_assistant
 from assistant.workshop.deck import load_deck
-from assistant.workshop.scoring import hallucination_types, invented
-from assistant.workshop.variability import compare_samples, consistency
+from assistant.workshop.room import Workshop, play, resample
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", type=Path, default=Path("index"))
     parser.add_argument("--profile", default="fast")
-    parser.add_argument("--samples", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("bench/out/workshop_deck.json"))
     args = parser.parse_args()
     assistant = build_assistant(load_settings(profile=args.profile, index_dir=args.index))
+    # The room's own code path (play, resample), with its session kept in a scratch folder.
+    room = Workshop(lambda: assistant, load_deck(), Path(tempfile.mkdtemp(prefix="bench-workshop-")))
     rows = []
-    for card in load_deck():
+    for card in room.deck:
         if card.kind == "libre":
             continue
         t0 = time.perf_counter()
-        grounded = assistant.ask(card.question, confidence=True)
-        alone = assistant.ask(card.question, no_retrieval=True, confidence=True)
-        check = assistant.check(alone.raw_answer, grounded.passages)
-        samples = [assistant.ask(card.question, temperature=0.8, seed=s).raw_answer for s in range(1, args.samples + 1)]
-        inv_alone = invented(check.sentences, check.citations)
-        inv_grounded = invented(grounded.sentences, grounded.citations)
+        played = play(room, "bench", card.id, card.question)
+        alone, grounded = played.alone, played.grounded
+        sampled = resample(assistant, card.question)
+        attempt = room.session.attempts[played.index]
+        inv_alone, inv_grounded = attempt.alone["invented"], attempt.grounded["invented"]
         low = [t for t, p in grounded.tokens + alone.tokens if p < 0.3]
         rows.append({
             "card": card.id, "kind": card.kind,
             "alone_sentences": len(inv_alone), "alone_invented": sum(inv_alone),
             "grounded_sentences": len(inv_grounded), "grounded_invented": sum(inv_grounded),
             "grounded_abstained": grounded.abstained,
-            "types": dict(hallucination_types(check.sentences, check.citations)
-                          + hallucination_types(grounded.sentences, grounded.citations)),
+            "types": attempt.types,
             "low_confidence_share": round(len(low) / max(1, len(grounded.tokens) + len(alone.tokens)), 3),
-            "consistency": consistency(compare_samples(samples)),
+            "consistency": sampled.consistency,
             "seconds": round(time.perf_counter() - t0, 1),
         })
         print(json.dumps(rows[-1], ensure_ascii=False))
+
     def share(key: str, total: str) -> float:
         return sum(r[key] for r in rows) / max(1, sum(r[total] for r in rows))
     summary = {

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings, load_settings
-from assistant.factory import build_assistant
-from assistant.pipeline import Assistant
+from assistant.pipeline.assistant import Assistant
+from assistant.pipeline.factory import build_assistant
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import collections as coll
+from assistant.app import collections_store as coll
 from assistant.config import Settings
 from assistant.errors import BadInput
 

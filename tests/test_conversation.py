@@ -1,4 +1,4 @@
-from assistant.conversation import is_follow_up, retrieval_query
+from assistant.app.conversation import is_follow_up, retrieval_query
 
 MOVE = "Quand le syndicat emménage-t-il dans ses nouveaux locaux ?"
 

@@ -1,6 +1,6 @@
+from assistant.answer.extractive import best_sentences, format_extracts, question_coverage
 from assistant.documents import Chunk, Passage
-from assistant.extractive import best_sentences, format_extracts, question_coverage
-from assistant.verify import verify
+from assistant.verify.checks import verify
 
 P = [
     Passage(

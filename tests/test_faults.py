@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import index as index_store
-from assistant.embed import HashingEmbedder
-from assistant.indexer import ingest
+from assistant.index import store as index_store
+from assistant.index.update import ingest
 from assistant.ingest.chunking import ChunkerSettings
+from assistant.models.embedders import HashingEmbedder
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,8 +30,8 @@ SENTENCE = "Le comité syndical du SITIV délibère sur la mutualisation des ser
 INGEST_SCRIPT = """
 import json, re, sys
 from pathlib import Path
-from assistant.embed import HashingEmbedder
-from assistant.indexer import ingest
+from assistant.models.embedders import HashingEmbedder
+from assistant.index.update import ingest
 from assistant.ingest.chunking import ChunkerSettings
 report = ingest([Path(sys.argv[1])], Path(sys.argv[2]), HashingEmbedder(), ChunkerSettings())
 hwm = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import feedback
+from assistant.app import feedback
 from assistant.documents import Answer, Chunk, Citation, Passage, SentenceVerdict
 from assistant.errors import BadInput
 
@@ -19,7 +19,7 @@ def answer(supported: bool = True) -> Answer:
         abstained=False,
         passages=[PASSAGE],
         sentences=[SentenceVerdict("Il emménage à la rentrée 2015.", supported, 0.8, 1)],
-        citations=[Citation(1, 1, 0, supported)],
+        citations=[Citation(1, 1, 0, supported, (TEXT.index("Nous"), len(TEXT)))],
         model={"generator": "g", "embedder": "e"},
         timings_ms={},
     )

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant import index as index_store
-from assistant.embed import HashingEmbedder
 from assistant.errors import BadInput, IndexCorrupt, IndexMismatch, IndexMissing
-from assistant.indexer import ingest
+from assistant.index import store as index_store
+from assistant.index.update import ingest
 from assistant.ingest.chunking import ChunkerSettings
+from assistant.models.embedders import HashingEmbedder
 
 CHUNKER = ChunkerSettings()
 
@@ -109,9 +109,9 @@ def test_failed_write_leaves_previous_index(tmp_path: Path, monkeypatch: pytest.
 KILL_SCRIPT = """
 import sys, time
 from pathlib import Path
-from assistant import index as index_store
-from assistant.embed import HashingEmbedder
-from assistant.indexer import ingest
+from assistant.index import store as index_store
+from assistant.models.embedders import HashingEmbedder
+from assistant.index.update import ingest
 from assistant.ingest.chunking import ChunkerSettings
 real = index_store._write_file
 def slow(path, data):

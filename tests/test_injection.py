@@ -1,8 +1,8 @@
 from pathlib import Path
 
+from assistant.answer.injection import MASK, mask_instructions, suspicious_spans
+from assistant.answer.prompt import build_prompt
 from assistant.documents import Chunk, Passage
-from assistant.injection import MASK, mask_instructions, suspicious_spans
-from assistant.prompt import build_prompt
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = sorted((ROOT / "eval" / "injection" / "docs").glob("*.txt"))

@@ -1,5 +1,15 @@
-from assistant.documents import Answer, Chunk, Citation, Passage, SentenceVerdict
-from assistant.ui.render import answer_html, cards_html, reason, used_documents
+from assistant.documents import (
+    DECORATIVE_CITATION,
+    MISSING_PASSAGE,
+    NUMBER_ABSENT,
+    Answer,
+    Chunk,
+    Citation,
+    Passage,
+    Reason,
+    SentenceVerdict,
+)
+from assistant.ui.render import answer_html, cards_html, used_documents
 
 TEXT = "Le syndicat a été créé en 1990. Nous emménagerons à la rentrée 2015 à Vénissieux. <script>x</script>"
 P1 = Passage(1, Chunk("c1", "discours.txt", 0, len(TEXT), TEXT, {"title": "Discours", "date": "2014-12-01"}), 0.9)
@@ -11,20 +21,13 @@ def make(sentences: list[SentenceVerdict], citations: list[Citation], **kw: obje
                   {"generator": "g"}, {}, **kw)  # type: ignore[arg-type]
 
 
-def test_reason_names_the_missing_number_or_name() -> None:
-    assert reason(SentenceVerdict("x", False, 0.7, 1, ["2016"])) == "chiffre absent des sources : 2016"
-    assert reason(SentenceVerdict("x", False, 0.7, 1, ["Azure", "3"])) == (
-        "chiffre absent des sources : 3 ; nom absent des sources : Azure"
-    )
-    assert "non étayé" in reason(SentenceVerdict("x", False, 0.31, 1))
-
-
 def test_answer_marks_unsupported_and_decorative_sentences() -> None:
     a = make(
         [
             SentenceVerdict("Il emménage en 2015 à Vénissieux.", True, 0.9, 1),
-            SentenceVerdict("Le loyer est de 2016 euros.", False, 0.4, 1, ["2016"]),
-            SentenceVerdict("Il a été créé en 1990.", True, 0.8, 1),
+            SentenceVerdict("Le loyer est de 2016 euros.", False, 0.4, 1, ["2016"],
+                            [Reason(NUMBER_ABSENT, ["2016"]), Reason(MISSING_PASSAGE, marker=7)]),
+            SentenceVerdict("Il a été créé en 1990.", True, 0.8, 1, reasons=[Reason(DECORATIVE_CITATION, marker=2)]),
         ],
         [Citation(1, 1, 0, True), Citation(2, 2, 2, False), Citation(7, None, 1, False)],
     )
@@ -38,7 +41,8 @@ def test_answer_marks_unsupported_and_decorative_sentences() -> None:
 
 
 def test_cards_highlight_the_cited_span_and_escape_text() -> None:
-    a = make([SentenceVerdict("Il emménage à la rentrée 2015.", True, 0.9, 1)], [Citation(1, 1, 0, True)])
+    span = (TEXT.index("Nous"), TEXT.index(" <script>"))
+    a = make([SentenceVerdict("Il emménage à la rentrée 2015.", True, 0.9, 1)], [Citation(1, 1, 0, True, span)])
     html = cards_html(a)
     assert '<details class="card cited" id="p-1" open>' in html
     assert '<mark class="span">Nous emménagerons à la rentrée 2015 à Vénissieux.</mark>' in html
@@ -48,7 +52,8 @@ def test_cards_highlight_the_cited_span_and_escape_text() -> None:
 
 
 def test_fallback_shows_abstention_with_the_rejected_text_folded() -> None:
-    a = make([SentenceVerdict("Le loyer est de 2016 euros.", False, 0.2, 1, ["2016"])], [],
+    rent = SentenceVerdict("Le loyer est de 2016 euros.", False, 0.2, 1, ["2016"], [Reason(NUMBER_ABSENT, ["2016"])])
+    a = make([rent], [],
              raw_answer="Le loyer est de 2016 euros.", fallback=True)
     a = Answer(**{**a.__dict__, "answer": "Les documents ne permettent pas. « Nous emménagerons… » [1]",
                   "abstained": True})

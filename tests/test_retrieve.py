@@ -2,8 +2,8 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.documents import Chunk
-from assistant.embed import HashingEmbedder
-from assistant.retrieve import BM25, retrieve, rrf, top_indices
+from assistant.models.embedders import HashingEmbedder
+from assistant.search.retrieve import BM25, retrieve, rrf, top_indices
 
 TEXTS = [
     "Le syndicat déménagera à la rentrée 2015 à Vénissieux, près du tram.",
@@ -51,7 +51,7 @@ def test_retrieve_lexical_only_and_empty_index() -> None:
 def test_index_kind_by_size_and_hnsw_search_finds_the_exact_neighbours() -> None:
     import numpy as np
 
-    from assistant import index as index_store
+    from assistant.index import store as index_store
 
     assert index_store.faiss_kind(10_000) == "IndexFlatIP"
     assert index_store.faiss_kind(200_000).startswith("IndexHNSWFlat")
@@ -71,14 +71,14 @@ def test_index_kind_by_size_and_hnsw_search_finds_the_exact_neighbours() -> None
 def test_remote_generator_errors_are_french_and_name_the_server() -> None:
     import pytest
 
-    from assistant.errors import BadInput
-    from assistant.generate import GenerationOptions
-    from assistant.generate_remote import OpenAIGenerator
-    from assistant.prompt import build_prompt
+    from assistant.answer.prompt import build_prompt
+    from assistant.errors import BadInput, ServerUnavailable
+    from assistant.models.base import GenerationOptions
+    from assistant.models.openai_http import OpenAIGenerator
 
     with pytest.raises(BadInput, match="http://"):
         OpenAIGenerator("localhost:8080")
     gen = OpenAIGenerator("http://127.0.0.1:9/v1", timeout_s=2)
     assert gen.count_tokens("un deux trois") >= 1  # no tokenize endpoint reachable: estimate
-    with pytest.raises(BadInput, match=r"injoignable.*127\.0\.0\.1:9"):
+    with pytest.raises(ServerUnavailable, match=r"injoignable.*127\.0\.0\.1:9"):
         list(gen.generate(build_prompt("Question ?", None), GenerationOptions()))

@@ -1,6 +1,6 @@
-from assistant.documents import Chunk, Passage
-from assistant.prompt import ABSTENTION, build_prompt
-from assistant.verify import claims, is_abstention, markers_in, overlap_score, unsupported_terms, verify
+from assistant.answer.prompt import ABSTENTION, build_prompt
+from assistant.documents import MISSING_PASSAGE, Chunk, Passage
+from assistant.verify.checks import claims, is_abstention, markers_in, overlap_score, unsupported_terms, verify
 
 P = [
     Passage(
@@ -32,7 +32,8 @@ def test_invented_number_and_name_are_flagged() -> None:
 
 def test_marker_to_missing_passage_is_removed() -> None:
     v = verify("Corbas a rejoint le syndicat [7].", P)
-    assert v.removed_markers == 1 and "[7]" not in v.shown_answer
+    assert [(r.kind, r.marker) for r in v.sentences[0].reasons if r.marker] == [(MISSING_PASSAGE, 7)]
+    assert "[7]" not in v.shown_answer
     assert v.citations[0].passage_rank is None
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents import Citation, SentenceVerdict
+from assistant.documents import DECORATIVE_CITATION, LOW_SUPPORT, NUMBER_ABSENT, Reason, SentenceVerdict
 from assistant.errors import BadInput
 from assistant.workshop.deck import KINDS, load_deck
 from assistant.workshop.scoring import Board, FlagScore, hallucination_types, invented, score_flags
@@ -43,12 +43,16 @@ def test_deck_errors_name_the_file_card_and_field(tmp_path: Path, text: str, mes
 
 
 def test_scoring_against_the_verifier() -> None:
-    sentences = [SentenceVerdict("a", True, 0.9, 1), SentenceVerdict("b", False, 0.2, 1, ["2016"]),
-                 SentenceVerdict("c", True, 0.8, 2), SentenceVerdict("d", False, 0.3, None)]
-    citations = [Citation(2, 2, 2, False)]
-    verdict = invented(sentences, citations)
+    sentences = [
+        SentenceVerdict("a", True, 0.9, 1),
+        SentenceVerdict("b", False, 0.2, 1, ["2016"],
+                        [Reason(NUMBER_ABSENT, ["2016"]), Reason(LOW_SUPPORT, score=0.2)]),
+        SentenceVerdict("c", True, 0.8, 2, reasons=[Reason(DECORATIVE_CITATION, marker=2)]),
+        SentenceVerdict("d", False, 0.3, None, reasons=[Reason(LOW_SUPPORT, score=0.3)]),
+    ]
+    verdict = invented(sentences)
     assert verdict == [False, True, True, True]
-    assert hallucination_types(sentences, citations) == {
+    assert hallucination_types(sentences) == {
         "chiffre ou date inventé": 1, "affirmation non étayée": 1, "citation décorative": 1}
     score = score_flags([False, True, False, True], verdict)
     assert score == FlagScore(caught=2, missed=1, false_alarm=0, trusted=1)
@@ -106,3 +110,33 @@ def test_variability_finds_the_drawn_number() -> None:
     assert [s.unique_terms for s in rent] == [["3000"], ["4500"]]
     assert consistency(sentences) == pytest.approx(3 / 5)
     assert consistency([]) is None
+
+
+def test_a_round_without_the_ui(tmp_path: Path) -> None:
+    """play → reveal → score with the scripted generator: the rules of a round, testable without Gradio."""
+    from assistant.workshop.room import Workshop, choices, play, points, resample, reveal
+    from tests.fakes import MOVE, scripted_assistant
+
+    assistant, generator = scripted_assistant(tmp_path, "")
+    generator.script = lambda prompt: (f"{MOVE} [1]" if "<passage" in prompt.messages[-1]["content"]
+                                       else "Le syndicat déménage à Lyon en 2019. Il organise un tournoi de pétanque.")
+    room = Workshop(lambda: assistant, load_deck(), tmp_path / "workshop")
+    played = play(room, "Renard", "demenagement", "Quand le syndicat emménage-t-il dans ses nouveaux locaux ?")
+    attempt = room.session.attempts[played.index]
+    assert attempt.card_id == room.card("demenagement").id
+    assert choices(attempt) == ["A1", "A2", "B1"]
+    assert attempt.alone["invented"] == [True, True] and attempt.grounded["invented"] == [False]
+    assert played.alone.passages == played.grounded.passages  # the model alone is checked against them
+    assert attempt.types == {"chiffre ou date inventé": 1, "affirmation non étayée": 1}
+    alone_view, grounded_view = played.revealed()
+    assert not alone_view.abstained and not grounded_view.fallback
+
+    scored = reveal(room, played.index, ["A1", "B1"])
+    assert scored.flags == {"alone": [True, False], "grounded": [True]}
+    assert points(scored) == FlagScore(caught=1, missed=1, false_alarm=1, trusted=0)
+    assert room.session.board().ranking() == [("Renard", 1, 1 / 3)]
+    assert load_session(tmp_path / "workshop" / "sessions" / room.session.id / "session.json").attempts[0].score
+
+    generator.script = MOVE
+    sampled = resample(assistant, "Quand le syndicat emménage-t-il ?")
+    assert sampled.answers == [MOVE] * 3 and sampled.consistency == 1.0

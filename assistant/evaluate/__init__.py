@@ -1,1 +1,1 @@
-"""Evaluation: eval-set reading, metrics (pure) and, later, the batch runner and reports."""
+"""Evaluation: eval-set reading, metrics (pure), the batch runner (same path as `ask`) and the reports."""

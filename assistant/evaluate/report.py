@@ -7,6 +7,9 @@ import html
 import io
 from typing import Any
 
+from ..documents import SentenceVerdict
+from ..verify import wording
+
 METRIC_LABELS = {
     "retrieval_recall_at_k": "Rappel de la recherche @k",
     "mrr": "MRR",
@@ -68,12 +71,11 @@ def _answer_html(row: dict[str, Any]) -> str:
     if row.get("answer") is None:
         return "<span class='small'>(recherche seule)</span>"
     parts = []
-    for s in row.get("sentences", []):
-        text = html.escape(s["text"])
-        for term in s.get("unsupported_terms", []):
-            text = text.replace(html.escape(term), f"<span class='term'>{html.escape(term)}</span>")
-        reason = ", ".join(s.get("unsupported_terms", [])) or f"appui {s['score']:.2f}"
-        cls = "" if s["supported"] else " class='bad'"
+    for data in row.get("sentences", []):
+        s = SentenceVerdict.from_json(data)
+        text = wording.underline_terms(s.text, s.unsupported_terms, tag="span class='term'")
+        reason = " ; ".join(wording.describe(r) for r in s.reasons) or f"appui {s.score:.2f}"
+        cls = "" if s.supported else " class='bad'"
         parts.append(f"<span{cls} title='{html.escape(reason)}'>{text}</span>")
     shown = html.escape(row["answer"]).replace("\n", "<br>")
     raw = " ".join(parts) or html.escape(row.get("raw_answer", ""))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AssistantError, BadInput
-from ..pipeline import Assistant
+from ..pipeline.assistant import Assistant
 from .dataset import EvalItem
 from .metrics import answer_has_keys, compute_metrics, evidence_hit
 

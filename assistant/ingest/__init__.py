@@ -5,13 +5,13 @@ One bad file never stops the others: it becomes a FileError in the report.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..documents import Document
 from ..errors import AssistantError, BadInput
+from ..hashing import file_sha256
 from .chunking import PAGE_STARTS
 from .clean import clean_pages, clean_text
 from .loaders import LOADERS, load_file
@@ -22,14 +22,6 @@ from .metadata import extract_metadata
 class FileError:
     path: str
     reason: str
-
-
-@dataclass
-class ReadReport:
-    documents: list[Document] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileError], list[str]]:
@@ -66,14 +58,6 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileEr
         else:
             found.append((path, path.name))
     return found, errors, skipped
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_document(path: Path, doc_id: str) -> tuple[Document, list[str]]:

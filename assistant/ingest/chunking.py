@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import re
 from dataclasses import dataclass
 
 from ..documents import Chunk, Document
+from ..errors import BadInput
 from ..text import split_sentences
 
 
@@ -19,9 +19,11 @@ class ChunkerSettings:
 
     def __post_init__(self) -> None:
         if self.max_chars < 100:
-            raise ValueError(f"max_chars doit valoir au moins 100 (reçu : {self.max_chars})")
+            raise BadInput(f"chunk_max_chars doit valoir au moins 100 (reçu : {self.max_chars})")
         if not 0 <= self.overlap_chars < self.max_chars // 2:
-            raise ValueError(f"overlap_chars doit être entre 0 et max_chars/2 (reçu : {self.overlap_chars})")
+            raise BadInput(
+                f"chunk_overlap_chars doit être entre 0 et chunk_max_chars/2 (reçu : {self.overlap_chars})"
+            )
 
 
 def _units(text: str, max_chars: int) -> list[tuple[int, int, bool]]:
@@ -108,7 +110,3 @@ def page_label(page_starts: str, start: int, end: int) -> str:
     first = bisect.bisect_right(starts, start)
     last = bisect.bisect_right(starts, max(start, end - 1))
     return str(first) if first == last else f"{first}-{last}"
-
-
-def chunk_count_estimate(text: str, settings: ChunkerSettings) -> int:
-    return max(1, len(re.sub(r"\s+", " ", text)) // max(1, settings.max_chars - settings.overlap_chars))

@@ -13,9 +13,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .. import collections as coll
-from .. import feedback
-from ..conversation import retrieval_query
+from ..app import collections_store as coll
+from ..app import feedback
+from ..app.conversation import retrieval_query
+from ..config import MAX_K_OFFERED
 from ..documents import Answer
 from ..errors import AssistantError
 from .common import Pool, import_gradio, stream_answer, user_message
@@ -76,6 +77,8 @@ def respond(
     info = []
     if query and query != asking:
         info.append(f"Question de suivi : recherche lancée avec « {escape(query)} »")
+    if answer.dropped:
+        info.append(f"{answer.dropped} passage(s) écarté(s) faute de place dans le contexte du modèle")
     info.append(
         f"Collection : {escape(collection)} · modèle : {escape(answer.model.get('generator') or '—')} · "
         f"{answer.timings_ms.get('generate', 0) / 1000:.1f} s"
@@ -139,7 +142,7 @@ def build_chat(pool: Pool) -> Any:
             "passages ; ce qui n'est pas étayé par les documents est signalé."
         )
         with gr.Sidebar(label="Réglages", open=False, position="right", elem_id="settings"):
-            k = gr.Slider(1, 10, value=settings.k, step=1, label="Nombre de passages (k)", elem_id="k")
+            k = gr.Slider(1, MAX_K_OFFERED, value=settings.k, step=1, label="Nombre de passages (k)", elem_id="k")
             mode = gr.Radio(list(MODES), value=next(m for m, v in MODES.items() if v == settings.mode),
                             label="Mode de réponse", elem_id="mode")
             models = pool.models()

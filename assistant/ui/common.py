@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import collections as coll
+from ..app import collections_store as coll
 from ..documents import Answer
 from ..errors import AssistantError, BadInput
-from ..factory import make_generator
-from ..generate import Generator
-from ..models import available_generators
-from ..pipeline import Assistant
+from ..models.base import Generator
+from ..models.files import available_generators
+from ..pipeline.assistant import Assistant
+from ..pipeline.factory import make_generator
 from .render import CSS, HEAD_JS
 
 # Set before gradio is imported: no analytics ping, no version check, no hub call from any library.

@@ -7,10 +7,9 @@ markers link to the passage cards, and the cards highlight the span that support
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
-from ..documents import Answer, Passage, SentenceVerdict
-from ..verify import best_window
+from ..documents import Answer, Passage
+from ..verify import wording
 
 CSS = """
 .ans p { margin: 0 0 .4em 0; }
@@ -45,27 +44,6 @@ document.addEventListener('click', function (e) {
 </script>"""
 
 
-def reason(sentence: SentenceVerdict) -> str:
-    """Why a sentence is marked, in words a staff member understands."""
-    numbers = [t for t in sentence.unsupported_terms if any(ch.isdigit() for ch in t)]
-    names = [t for t in sentence.unsupported_terms if t not in numbers]
-    parts = []
-    if numbers:
-        parts.append(f"chiffre absent des sources : {', '.join(numbers)}")
-    if names:
-        parts.append(f"nom absent des sources : {', '.join(names)}")
-    if not parts:
-        parts.append(f"non étayé par les passages (appui {sentence.score:.2f})")
-    return " ; ".join(parts)
-
-
-def _underline(text: str, words: list[str]) -> str:
-    out = escape(text)
-    for word in sorted(words, key=len, reverse=True):
-        out = out.replace(escape(word), f'<u class="term">{escape(word)}</u>')
-    return out
-
-
 def _marker(prefix: str, marker: int, rank: int | None, supported: bool) -> str:
     if rank is None:
         return f'<span class="cite broken" title="aucun passage {marker}">[{marker}?]</span>'
@@ -74,19 +52,17 @@ def _marker(prefix: str, marker: int, rank: int | None, supported: bool) -> str:
 
 
 def sentences_html(answer: Answer, prefix: str = "p") -> str:
-    """The model's sentences, each coloured by its verdict, with its citation markers and the reason if marked."""
+    """The model's sentences, each coloured by its verdict, with its citation markers and its reasons if flagged."""
     parts: list[str] = []
     for i, s in enumerate(answer.sentences):
         cites = [c for c in answer.citations if c.sentence == i]
-        decorative = [c for c in cites if not c.supported]
-        cls = "ok" if s.supported and not decorative else ("decor" if s.supported else "bad")
+        cls = "ok" if not s.flagged else ("decor" if s.supported else "bad")
         markers = "".join(_marker(prefix, c.marker, c.passage_rank, c.supported) for c in cites)
-        body = f'<span class="sent {cls}">{_underline(s.text, s.unsupported_terms)}</span>{markers}'
+        body = f'<span class="sent {cls}">{wording.underline_terms(s.text, s.unsupported_terms)}</span>{markers}'
         if not s.supported:
-            body += f'<span class="reason">⚠ {escape(reason(s))}</span>'
-        for c in decorative:
-            what = f"aucun passage {c.marker}" if c.passage_rank is None else f"le passage {c.marker} ne dit pas cela"
-            body += f'<span class="reason decor">⚠ citation [{c.marker}] décorative : {what}</span>'
+            body += f'<span class="reason">⚠ {escape(wording.why(s))}</span>'
+        for r in wording.citation_reasons(s):
+            body += f'<span class="reason decor">⚠ {escape(wording.describe(r))}</span>'
         parts.append(body)
     return " ".join(parts)
 
@@ -125,13 +101,8 @@ def answer_html(answer: Answer, prefix: str = "p") -> str:
 
 
 def cited_spans(answer: Answer, passage: Passage) -> list[tuple[int, int]]:
-    """Spans of the passage that support the sentences citing it (the best-matching passage sentence)."""
-    spans = set()
-    for c in answer.citations:
-        if c.passage_rank == passage.rank and c.sentence < len(answer.sentences):
-            _, span = best_window(answer.sentences[c.sentence].text, passage.chunk.text, window=1)
-            spans.add(span)
-    return _merge(sorted(spans))
+    """Spans of the passage that support the sentences citing it, as the verifier located them."""
+    return _merge(sorted({tuple(c.span) for c in answer.citations if c.passage_rank == passage.rank and c.span}))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -179,56 +150,3 @@ def cards_html(answer: Answer, prefix: str = "p") -> str:
             f'<div class="text">{_highlight(p.chunk.text, spans)}</div></details>'
         )
     return '<div class="cards">' + "".join(cards) + "</div>"
-
-
-WORKSHOP_CSS = """
-.tok { border-radius: 3px; }
-.tok.p1 { background: #ef9a9a; } .tok.p2 { background: #ffcc80; } .tok.p3 { background: #fff59d; }
-.side h4 { margin: .2em 0 .4em 0; }
-.side ol { padding-left: 1.4em; } .side li { margin-bottom: .3em; }
-.sample { border-left: 3px solid #999; padding-left: .6em; margin-bottom: .6em; }
-.sample .unstable { background: #fde2e1; } .sample .stable { background: #e8f5e9; }
-.score-box { font-size: 1.05em; }
-"""
-
-
-def numbered_html(title: str, prefix: str, sentences: list[str]) -> str:
-    """Before the reveal: the sentences, numbered, with no verdict."""
-    if not sentences:
-        return f'<div class="side"><h4>{escape(title)}</h4><p><i>(aucune phrase à vérifier)</i></p></div>'
-    items = "".join(f"<li><b>{prefix}{i}</b> — {escape(s)}</li>" for i, s in enumerate(sentences, 1))
-    return f'<div class="side"><h4>{escape(title)}</h4><ol style="list-style:none;padding:0">{items}</ol></div>'
-
-
-def token_html(tokens: list[tuple[str, float]]) -> str:
-    """Each generated piece on a background from its probability: fluent text can be low-confidence."""
-    if not tokens:
-        return "<p><i>(pas de texte généré)</i></p>"
-    out = []
-    for piece, p in tokens:
-        level = "p1" if p < 0.3 else "p2" if p < 0.6 else "p3" if p < 0.9 else "p4"
-        out.append(f'<span class="tok {level}" title="probabilité {p:.2f}">{escape(piece)}</span>')
-    legend = (
-        '<p class="legend">Fond rouge : le modèle donnait moins de 30 % de chances à ce mot ; orange : moins de '
-        "60 % ; jaune : moins de 90 % ; sans fond : il était presque sûr. Survolez un mot pour sa probabilité.</p>"
-    )
-    return f'<div class="tokens">{"".join(out)}</div>{legend}'
-
-
-def samples_html(answers: list[str], sentences: list[Any], consistency: float | None) -> str:
-    """Answers sampled again at a higher temperature: sentences the other samples do not echo are on red."""
-    blocks = []
-    for i, text in enumerate(answers):
-        mine = [s for s in sentences if s.sample == i]
-        parts = []
-        for s in mine:
-            cls = "stable" if s.agreement >= 0.5 and not s.unique_terms else "unstable"
-            extra = f" (seulement ici : {', '.join(s.unique_terms)})" if s.unique_terms else ""
-            parts.append(f'<span class="{cls}" title="accord {s.agreement:.2f}">{_underline(s.text, s.unique_terms)}'
-                         f"</span>{escape(extra)}")
-        body = " ".join(parts) or escape(text)
-        blocks.append(f'<div class="sample"><b>Tirage {i + 1}</b><br>{body}</div>')
-    score = "—" if consistency is None else f"{consistency:.0%}"
-    return (f'<p class="score-box">Cohérence entre les tirages : <b>{score}</b> des phrases reprises par les autres '
-            "tirages. Ce qui change d'un tirage à l'autre est tiré au hasard, pas lu dans les documents.</p>"
-            + "".join(blocks))

@@ -10,32 +10,21 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..documents import Citation, SentenceVerdict
+from ..documents import SentenceVerdict
+from ..verify import wording
 
 POINTS = {"caught": 2, "trusted": 1, "false_alarm": -1, "missed": 0}
 _FIELDS = ("caught", "missed", "false_alarm", "trusted")
 
 
-def invented(sentences: Sequence[SentenceVerdict], citations: Sequence[Citation]) -> list[bool]:
-    """The verifier's « invented » per sentence: unsupported, or carrying a citation that does not support it."""
-    decorative = {c.sentence for c in citations if not c.supported}
-    return [not s.supported or i in decorative for i, s in enumerate(sentences)]
+def invented(sentences: Sequence[SentenceVerdict]) -> list[bool]:
+    """The verifier's « invented » per sentence: flagged for any reason (unsupported, or a citation that does
+    not hold)."""
+    return [s.flagged for s in sentences]
 
 
-def hallucination_types(sentences: Sequence[SentenceVerdict], citations: Sequence[Citation]) -> Counter[str]:
-    found: Counter[str] = Counter()
-    for s in sentences:
-        if s.supported:
-            continue
-        numbers = [t for t in s.unsupported_terms if any(ch.isdigit() for ch in t)]
-        if numbers:
-            found["chiffre ou date inventé"] += 1
-        elif s.unsupported_terms:
-            found["nom inventé"] += 1
-        else:
-            found["affirmation non étayée"] += 1
-    found["citation décorative"] += sum(1 for c in citations if not c.supported)
-    return +found
+def hallucination_types(sentences: Sequence[SentenceVerdict]) -> Counter[str]:
+    return Counter(wording.categories(sentences))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..text import terms
-from ..verify import claims, unsupported_terms
+from ..verify.checks import claims, unsupported_terms
 
 
 @dataclass(frozen=True)

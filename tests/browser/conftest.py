@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant.pipeline import Assistant
+from assistant.pipeline.assistant import Assistant
 from assistant.ui.common import Pool
 
 CHROMIUM = "/usr/bin/chromium"
@@ -66,17 +66,18 @@ def page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def workshop(pool: Pool, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from assistant.ui.workshop import Workshop
     from assistant.workshop.deck import load_deck
+    from assistant.workshop.room import Workshop
 
-    return Workshop(pool, load_deck(), tmp_path_factory.mktemp("workshop"))
+    return Workshop(pool.get, load_deck(), tmp_path_factory.mktemp("workshop"))
 
 
 @pytest.fixture(scope="session")
 def workshop_url(workshop: Any) -> Iterator[str]:
     from assistant.ui.common import launch
-    from assistant.ui.render import CSS, WORKSHOP_CSS
+    from assistant.ui.render import CSS
     from assistant.ui.workshop import build_workshop
+    from assistant.ui.workshop_view import WORKSHOP_CSS
 
     demo = build_workshop(workshop)
     port = free_port()

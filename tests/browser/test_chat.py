@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant import feedback
+from assistant.app import feedback
 from assistant.ui.common import Pool
 from tests.conftest import ARTIFACTS
 

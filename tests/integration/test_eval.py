@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
-from assistant.pipeline import Assistant
+from assistant.pipeline.assistant import Assistant
 
 pytestmark = pytest.mark.slow
 SET = Path(__file__).resolve().parents[2] / "eval" / "sitiv.jsonl"

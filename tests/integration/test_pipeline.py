@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant import index as index_store
+from assistant.answer.prompt import ABSTENTION
 from assistant.errors import BadInput, IndexMismatch
-from assistant.factory import build_assistant
-from assistant.pipeline import Assistant
-from assistant.prompt import ABSTENTION
+from assistant.index import store as index_store
+from assistant.pipeline.assistant import Assistant
+from assistant.pipeline.factory import build_assistant
 from assistant.text import STOPWORDS, tokenize
 from tests.conftest import CORPUS
 
@@ -153,7 +153,7 @@ def test_reingest_of_an_unchanged_corpus_is_a_second_and_loads_no_model(assistan
     elapsed = time.perf_counter() - t0
     assert sorted(report.unchanged) == sorted(p.name for p in CORPUS.iterdir())
     assert report.indexed == [] and report.embedded_chunks == 0
-    assert "embedder" not in fresh.__dict__, "the embedding model was loaded for nothing"
+    assert not fresh.res.embedder_lazy.loaded, "the embedding model was loaded for nothing"
     assert elapsed < 3.0, elapsed
 
 

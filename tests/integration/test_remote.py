@@ -16,9 +16,9 @@ import pytest
 from assistant.config import Settings
 from assistant.evaluate import runner
 from assistant.evaluate.dataset import read_eval_set
-from assistant.factory import build_assistant
-from assistant.models import resolve_generator
-from assistant.pipeline import Assistant
+from assistant.models.files import resolve_generator
+from assistant.pipeline.assistant import Assistant
+from assistant.pipeline.factory import build_assistant
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,9 +53,8 @@ def server(settings: Settings) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def remote(settings: Settings, server: str, assistant: Assistant) -> Assistant:
     remote_settings = settings.replace(generator="openai", base_url=server)
-    built = build_assistant(remote_settings)
-    built.__dict__["embedder"] = assistant.embedder  # same packaged embedder, loaded once per session
-    return built
+    # Same packaged embedder, loaded once per session.
+    return build_assistant(remote_settings).derive(embedder=assistant.embedder)
 
 
 def test_ask_through_the_server_streams_a_verified_cited_answer(remote: Assistant) -> None:

@@ -1,40 +1,17 @@
-"""Generator protocol and the llama.cpp adapter. Deterministic by default (temperature 0, fixed seed)."""
+"""The llama.cpp generator adapter (protocol in models/base.py). Deterministic by default (temperature 0, fixed
+seed)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
 
-from .errors import DependencyMissing, ModelFileMissing
-from .prompt import Prompt
-
-
-@dataclass(frozen=True)
-class GenerationOptions:
-    max_tokens: int = 256
-    temperature: float = 0.0
-    seed: int = 42
-
-
-class Generator(Protocol):
-    name: str
-
-    def count_tokens(self, text: str) -> int: ...
-
-    def context_length(self) -> int: ...
-
-    def prompt_tokens(self, prompt: Prompt) -> int: ...
-
-    def generate(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]: ...
-
-    def generate_scored(self, prompt: Prompt, options: GenerationOptions) -> Iterator[tuple[str, float]]:
-        """Pieces of text with the probability the model gave the token that produced them."""
-        ...
+from ..answer.prompt import Prompt
+from ..errors import DependencyMissing, ModelFileMissing
+from .base import GenerationOptions, chat_prompt_tokens
 
 
 class LlamaCppGenerator:
@@ -75,8 +52,7 @@ class LlamaCppGenerator:
 
     def prompt_tokens(self, prompt: Prompt) -> int:
         if self.has_chat_template:
-            # The template adds a few role tokens per message.
-            return sum(self.count_tokens(m["content"]) + 8 for m in prompt.messages) + 8
+            return chat_prompt_tokens(prompt.messages, self.count_tokens)
         return self.count_tokens(prompt.completion)
 
     def generate(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]:

@@ -1,4 +1,4 @@
-"""Embedder protocol and its adapters. Vectors are L2-normalised float32, so inner product = cosine."""
+"""Embedder adapters (protocol in models/base.py). Vectors are L2-normalised float32, so inner product = cosine."""
 
 from __future__ import annotations
 
@@ -6,20 +6,10 @@ import contextlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
-from .errors import DependencyMissing
-
-
-class Embedder(Protocol):
-    name: str
-    dim: int
-
-    def encode_documents(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+from ..errors import DependencyMissing
 
 
 class SentenceTransformerEmbedder:
@@ -89,7 +79,7 @@ class HashingEmbedder:
         self.name = name
 
     def _vec(self, text: str) -> np.ndarray:
-        from .text import content_tokens
+        from ..text import content_tokens
 
         v = np.zeros(self.dim, dtype=np.float32)
         for tok in content_tokens(text):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -25,8 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from .documents import Chunk, Document
-from .errors import IndexCorrupt, IndexMismatch, IndexMissing
+from ..documents import Chunk, Document
+from ..errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing
+from ..hashing import file_sha256
 
 FORMAT = "assistant-index v1"
 FILES = ("chunks.jsonl", "documents.jsonl", "vectors.faiss")
@@ -113,14 +113,6 @@ def check_compatible(manifest: dict[str, Any], embedder: dict[str, Any], chunker
         )
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -162,7 +154,7 @@ def save(index_dir: Path, data: IndexData) -> Path:
             ).encode(),
         )
         _write_file(tmp / "vectors.faiss", faiss.serialize_index(data.faiss_index).tobytes())
-        manifest = dict(data.manifest, checksums={name: _sha256(tmp / name) for name in FILES})
+        manifest = dict(data.manifest, checksums={name: file_sha256(tmp / name) for name in FILES})
         _write_file(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode())
         _fsync_dir(tmp)
         tmp.rename(version)
@@ -218,7 +210,7 @@ def load(index_dir: Path, verify_checksums: bool = True) -> IndexData:
         path = version / name
         if not path.is_file():
             raise IndexCorrupt(f"{path} : fichier d'index manquant ; {REBUILD_HINT}")
-        if verify_checksums and manifest.get("checksums", {}).get(name) != _sha256(path):
+        if verify_checksums and manifest.get("checksums", {}).get(name) != file_sha256(path):
             raise IndexCorrupt(f"{path} : fichier d'index corrompu ou tronqué (somme de contrôle) ; {REBUILD_HINT}")
     try:
         chunks = [
@@ -257,7 +249,10 @@ def write_lock(index_dir: Path, timeout_s: float = 600.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise IndexCorrupt(f"{index_dir} : un autre processus écrit l'index (verrou .lock)") from None
+                    raise IndexBusy(
+                        f"{index_dir} : un autre processus écrit l'index depuis {timeout_s:.0f} s (verrou .lock) : "
+                        "attendez la fin de cette indexation puis relancez"
+                    ) from None
                 time.sleep(0.2)
         try:
             yield

@@ -15,9 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .documents import Answer
-from .errors import BadInput
-from .verify import best_window
+from ..documents import Answer
+from ..errors import BadInput
 
 KINDS = {"useful": "Utile", "wrong": "Erronée", "hallucination": "Hallucination"}
 
@@ -77,9 +76,8 @@ def to_eval_items(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         evidence = []
         for c in r.get("citations", []):
             passage = by_rank.get(c.get("passage_rank"))
-            if passage and c.get("supported"):
-                sentence = r["sentences"][c["sentence"]]["text"]
-                _, (s, e) = best_window(sentence, passage["text"], window=1)
+            if passage and c.get("supported") and c.get("span"):
+                s, e = c["span"]
                 evidence.append(" ".join(passage["text"][s:e].split()))
         item = {
             "id": r["id"],

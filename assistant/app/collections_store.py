@@ -11,9 +11,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Settings
-from .errors import BadInput
-from .ingest.loaders import supported_suffixes
+from ..config import Settings
+from ..errors import BadInput
+from ..ingest.loaders import supported_suffixes
 
 DEFAULT = "principal"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")

@@ -13,9 +13,9 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import BadInput
-from .generate import GenerationOptions
-from .prompt import Prompt
+from ..answer.prompt import Prompt
+from ..errors import BadInput, ServerUnavailable
+from .base import GenerationOptions, chat_prompt_tokens
 
 _CHARS_PER_TOKEN = 3.0  # French text with Qwen/Llama tokenizers: ~3.5 chars per token; 3 keeps a margin
 
@@ -41,9 +41,9 @@ class OpenAIGenerator:
         try:
             response = self.client.post(self.base + path, json=payload)
         except httpx.HTTPError as exc:
-            raise BadInput(f"serveur de génération injoignable ({self.base}) : {exc}") from None
+            raise ServerUnavailable(f"serveur de génération injoignable ({self.base}) : {exc}") from None
         if response.status_code >= 400:
-            raise BadInput(f"serveur de génération ({self.base}{path}) : erreur {response.status_code} "
+            raise ServerUnavailable(f"serveur de génération ({self.base}{path}) : erreur {response.status_code} "
                            f"{response.text[:200]}")
         return response.json()
 
@@ -55,7 +55,7 @@ class OpenAIGenerator:
                     self._count(path, "ok")
                     self._tokenize = path
                     break
-                except BadInput:
+                except ServerUnavailable:
                     continue
         if self._tokenize:
             return self._count(str(self._tokenize), text)
@@ -71,7 +71,7 @@ class OpenAIGenerator:
         return self.context
 
     def prompt_tokens(self, prompt: Prompt) -> int:
-        return sum(self.count_tokens(m["content"]) + 8 for m in prompt.messages) + 8
+        return chat_prompt_tokens(prompt.messages, self.count_tokens)
 
     def _stream(self, prompt: Prompt, options: GenerationOptions, logprobs: bool) -> Iterator[dict[str, Any]]:
         import httpx
@@ -91,7 +91,9 @@ class OpenAIGenerator:
             with self.client.stream("POST", self.base + "/v1/chat/completions", json=payload) as response:
                 if response.status_code >= 400:
                     response.read()
-                    raise BadInput(f"serveur de génération : erreur {response.status_code} {response.text[:200]}")
+                    raise ServerUnavailable(
+                        f"serveur de génération : erreur {response.status_code} {response.text[:200]}"
+                    )
                 for line in response.iter_lines():
                     if not line.startswith("data:"):
                         continue
@@ -102,7 +104,7 @@ class OpenAIGenerator:
                     if chunk.get("choices"):
                         yield chunk["choices"][0]
         except httpx.HTTPError as exc:
-            raise BadInput(f"serveur de génération injoignable ({self.base}) : {exc}") from None
+            raise ServerUnavailable(f"serveur de génération injoignable ({self.base}) : {exc}") from None
 
     def generate(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]:
         for choice in self._stream(prompt, options, logprobs=False):

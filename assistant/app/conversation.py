@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .text import content_tokens, fold
+from ..text import content_tokens, fold
 
 _CONNECTORS = ("et ", "mais ", "alors ", "ensuite", "puis ", "aussi", "donc ", "sinon", "pourquoi", "combien")
 # « Combien coûte-t-il ? », « Où se trouvent-elles ? »: the subject is elsewhere in the conversation.

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .documents import Passage
-from .text import split_sentences, terms
+from ..documents import Passage
+from ..text import split_sentences, terms
 
 
 @dataclass(frozen=True)

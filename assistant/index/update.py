@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import index as index_store
-from .documents import Chunk, Document
-from .embed import Embedder
-from .errors import BadInput, IndexCorrupt, IndexMissing
-from .ingest import FileError, discover, iter_documents
-from .ingest.chunking import ChunkerSettings, chunk_document
+from ..documents import Chunk, Document
+from ..errors import BadInput, IndexCorrupt, IndexMissing
+from ..ingest import FileError, discover, iter_documents
+from ..ingest.chunking import ChunkerSettings, chunk_document
+from ..models.base import Embedder
+from . import store as index_store
 
 
 @dataclass

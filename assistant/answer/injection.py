@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .text import fold, split_sentences
+from ..text import fold, split_sentences
 
 # Folded (lower case, no accents) phrasings of text written for an AI rather than for a reader. Narrow on purpose:
 # broader rules (any « IA » near a verb, any « tu ») masked real sentences of the corpus about AI regulation,

@@ -16,9 +16,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .documents import Citation, Passage, SentenceVerdict
-from .prompt import ABSTENTION
-from .text import STOPWORDS, content_tokens, fold, normalize_for_match, split_sentences, terms
+from ..answer.prompt import ABSTENTION
+from ..documents import (
+    DECORATIVE_CITATION,
+    LOW_SUPPORT,
+    MISSING_PASSAGE,
+    NAME_ABSENT,
+    NUMBER_ABSENT,
+    SENTENCE_REASONS,
+    Citation,
+    Evidence,
+    Passage,
+    Reason,
+    SentenceVerdict,
+)
+from ..text import STOPWORDS, content_tokens, fold, normalize_for_match, split_sentences, terms
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;-]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[ .,]\d{3})*(?:[.,]\d+)?")
@@ -46,12 +58,10 @@ DEFAULT_PARAMS = VerifyParams()
 
 @dataclass(frozen=True)
 class Verification:
-    shown_answer: str
-    abstained: bool
-    model_abstained: bool
+    shown_answer: str  # the answer with markers to missing passages removed
+    abstained: bool  # no sentence is supported
     sentences: list[SentenceVerdict]
     citations: list[Citation]
-    removed_markers: int
 
 
 def markers_in(sentence: str) -> list[int]:
@@ -154,19 +164,33 @@ def claims(answer: str) -> list[str]:
     return [strip_markers(answer[s:e]) for s, e in claim_spans(answer)]
 
 
+def _sentence_reasons(missing: list[str], score: float, params: VerifyParams) -> list[Reason]:
+    numbers = [t for t in missing if any(ch.isdigit() for ch in t)]
+    names = [t for t in missing if t not in numbers]
+    reasons = [Reason(NUMBER_ABSENT, terms=numbers)] if numbers else []
+    reasons += [Reason(NAME_ABSENT, terms=names)] if names else []
+    if score < params.threshold:
+        reasons.append(Reason(LOW_SUPPORT, score=round(score, 4)))
+    return reasons
+
+
+def _span(sentence: str, passage: Passage) -> tuple[int, int]:
+    """The one passage sentence closest to the claim: what the UI highlights and feedback keeps as evidence."""
+    return best_window(sentence, passage.chunk.text, window=1)[1]
+
+
 def verify(
     answer: str,
     passages: Sequence[Passage],
     similarity: np.ndarray | None = None,
     params: VerifyParams = DEFAULT_PARAMS,
 ) -> Verification:
-    """`similarity[i, j]`: cosine of claim i (as listed by claims()) with passages[j]; None: overlap only."""
+    """`similarity[i, j]`: cosine of claim i (as listed by claims()) with passages[j]; None: overlap only.
+    Each sentence gets its typed reasons and its evidence span; each citation its verdict and cited span."""
     by_rank = {p.rank: p for p in passages}
     sentences: list[SentenceVerdict] = []
     citations: list[Citation] = []
-    removed = 0
     shown_parts: list[str] = []
-    model_abstained = is_abstention(answer)
     for i, (start, end) in enumerate(claim_spans(answer)):
         raw = answer[start:end]
         scores: dict[int, float] = {}
@@ -176,32 +200,42 @@ def verify(
         best = max(scores, key=lambda r: scores[r]) if scores else None
         missing = unsupported_terms(raw, passages)
         score = scores[best] if best is not None else 0.0
+        reasons = _sentence_reasons(missing, score, params)
+        sentence_citations = []
+        for marker in markers_in(raw):
+            cited = by_rank.get(marker)
+            ok = cited is not None and scores[marker] >= params.threshold and not missing
+            if cited is None:
+                reasons.append(Reason(MISSING_PASSAGE, marker=marker))
+            elif not ok:
+                reasons.append(Reason(DECORATIVE_CITATION, marker=marker))
+            span = _span(raw, cited) if cited is not None else None
+            sentence_citations.append(
+                Citation(marker=marker, passage_rank=marker if cited else None, sentence=i, supported=ok, span=span)
+            )
+        evidence_rank = best if score > 0 else None
+        evidence = None
+        if evidence_rank is not None:
+            evidence = Evidence(evidence_rank, *_span(raw, by_rank[evidence_rank]))
         sentences.append(
             SentenceVerdict(
                 text=strip_markers(raw),
-                supported=best is not None and score >= params.threshold and not missing,
+                supported=not any(r.kind in SENTENCE_REASONS for r in reasons),
                 score=round(score, 4),
-                evidence_rank=best if score > 0 else None,
+                evidence_rank=evidence_rank,
                 unsupported_terms=missing,
+                reasons=reasons,
+                evidence=evidence,
             )
         )
-        for marker in markers_in(raw):
-            cited = by_rank.get(marker)
-            if cited is None:
-                removed += 1
-            ok = cited is not None and scores[marker] >= params.threshold and not missing
-            citations.append(Citation(marker=marker, passage_rank=marker if cited else None, sentence=i, supported=ok))
+        citations += sentence_citations
         shown_parts.append(_MARKER.sub(lambda m: _keep_valid(m, by_rank), raw))
     # Nothing supported means no answer, whatever the model wrote; the caller shows the closest passages.
-    abstained = not any(s.supported for s in sentences)
-    shown = " ".join(shown_parts).strip()
     return Verification(
-        shown_answer=shown,
-        abstained=abstained,
-        model_abstained=model_abstained,
+        shown_answer=" ".join(shown_parts).strip(),
+        abstained=not any(s.supported for s in sentences),
         sentences=sentences,
         citations=citations,
-        removed_markers=removed,
     )
 
 

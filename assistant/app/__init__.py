@@ -1,0 +1,1 @@
+"""Features of the apps around the flow: named collections, staff feedback, follow-up questions."""

@@ -1,0 +1,1 @@
+"""chunks → index: the on-disk store (FAISS + chunks + manifest, atomic versions) and its incremental update."""

@@ -1,0 +1,54 @@
+"""The contract between stages: a `Turn` (one question on its way through the flow) and the `Stage` protocol.
+
+Each stage reads what the ones before it wrote and returns a new Turn; a stage that settles the answer sets
+`done` and the rest are skipped. Adding a stage (a reranker, a context selector, a judge) is one module with a
+`run` and one line in the flow's list (`pipeline/assistant.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..documents import Passage
+from ..models.base import GenerationOptions
+from ..verify.checks import Verification
+from .resources import Resources
+
+MODES = ("generative", "extractive")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the caller asked; no stage changes it."""
+
+    question: str
+    query: str  # what the search uses: the question, or a follow-up rewritten from the conversation
+    k: int
+    mode: str = "generative"
+    no_retrieval: bool = False  # the model alone, without documents
+    options: GenerationOptions = field(default_factory=GenerationOptions)
+    confidence: bool = False  # record each generated piece with its probability
+    on_token: Callable[[str], None] | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    request: Request
+    passages: list[Passage] = field(default_factory=list)
+    dropped: int = 0  # passages left out of the prompt for want of context room
+    raw: str = ""  # the model's (or the extractor's) text, markers included
+    tokens: list[tuple[str, float]] = field(default_factory=list)
+    verification: Verification | None = None
+    shown: str = ""  # what the user reads; set by the verification stages
+    abstained: bool = False
+    fallback: bool = False
+    guard: str = ""  # why the answer was refused before generation
+    done: bool = False
+
+
+class Stage(Protocol):
+    timing: str  # the `timings_ms` key its time counts under: "retrieve", "generate" or "verify"
+
+    def run(self, turn: Turn, res: Resources) -> Turn: ...

@@ -1,0 +1,1 @@
+"""answer → verdict: the checks that decide (pure) and the one wording of their reasons."""

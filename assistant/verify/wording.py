@@ -1,0 +1,90 @@
+"""The verifier's reasons in words a staff member understands: the one place where a verdict is phrased.
+
+The CLI, the chat, the workshop, the eval report and feedback all call these; none words a reason itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from html import escape
+
+from ..documents import (
+    CITATION_REASONS,
+    DECORATIVE_CITATION,
+    LOW_SUPPORT,
+    MISSING_PASSAGE,
+    NAME_ABSENT,
+    NUMBER_ABSENT,
+    Reason,
+    SentenceVerdict,
+)
+
+
+def describe(reason: Reason) -> str:
+    """One reason, as a short French clause."""
+    if reason.kind == NUMBER_ABSENT:
+        return f"chiffre absent des sources : {', '.join(reason.terms)}"
+    if reason.kind == NAME_ABSENT:
+        return f"nom absent des sources : {', '.join(reason.terms)}"
+    if reason.kind == LOW_SUPPORT:
+        return f"non étayé par les passages (appui {reason.score or 0:.2f})"
+    if reason.kind == DECORATIVE_CITATION:
+        return f"citation [{reason.marker}] décorative : le passage {reason.marker} ne dit pas cela"
+    if reason.kind == MISSING_PASSAGE:
+        return f"citation [{reason.marker}] décorative : aucun passage {reason.marker}"
+    return reason.kind  # a kind without wording yet still shows, never hides
+
+
+# The workshop's hallucination types (facilitator summary), one per reason kind.
+_CATEGORY = {
+    NUMBER_ABSENT: "chiffre ou date inventé",
+    NAME_ABSENT: "nom inventé",
+    LOW_SUPPORT: "affirmation non étayée",
+    DECORATIVE_CITATION: "citation décorative",
+    MISSING_PASSAGE: "citation décorative",
+}
+
+
+def category(reason: Reason) -> str:
+    return _CATEGORY.get(reason.kind, reason.kind)
+
+
+def is_citation_reason(reason: Reason) -> bool:
+    return reason.kind in CITATION_REASONS
+
+
+def sentence_reasons(verdict: SentenceVerdict) -> list[Reason]:
+    """The reasons that make the sentence itself unsupported (not those about its citations)."""
+    return [r for r in verdict.reasons if not is_citation_reason(r)]
+
+
+def citation_reasons(verdict: SentenceVerdict) -> list[Reason]:
+    return [r for r in verdict.reasons if is_citation_reason(r)]
+
+
+def why(verdict: SentenceVerdict) -> str:
+    """Why the sentence itself is unsupported, all reasons joined (empty when it is supported)."""
+    return " ; ".join(describe(r) for r in sentence_reasons(verdict))
+
+
+def categories(verdicts: Iterable[SentenceVerdict]) -> list[str]:
+    """Hallucination types found: one per unsupported sentence (its first reason), one per faulty citation."""
+    found: list[str] = []
+    for v in verdicts:
+        own = sentence_reasons(v)
+        if own:
+            found.append(category(own[0]))
+        found += [category(r) for r in citation_reasons(v)]
+    return found
+
+
+def underline_terms(text: str, terms: Iterable[str], tag: str = 'u class="term"') -> str:
+    """The text, HTML-escaped, with each absent term underlined once (one pass, longest term first, so
+    « 2015 » inside « 12015 » is not marked again inside the longer mark)."""
+    out = escape(text)
+    wanted = sorted({escape(t) for t in terms if t}, key=len, reverse=True)
+    if not wanted:
+        return out
+    close = tag.split()[0]
+    return re.sub("|".join(map(re.escape, wanted)), lambda m: f"<{tag}>{m.group()}</{close}>", out)

@@ -1,0 +1,45 @@
+"""The one wording of the verifier's reasons, and its use by every view."""
+
+from assistant.documents import (
+    DECORATIVE_CITATION,
+    LOW_SUPPORT,
+    MISSING_PASSAGE,
+    NAME_ABSENT,
+    NUMBER_ABSENT,
+    Reason,
+    SentenceVerdict,
+)
+from assistant.verify import wording
+
+
+def test_each_reason_has_its_french_words() -> None:
+    assert wording.describe(Reason(NUMBER_ABSENT, ["2016"])) == "chiffre absent des sources : 2016"
+    assert wording.describe(Reason(NAME_ABSENT, ["Azure", "Google"])) == "nom absent des sources : Azure, Google"
+    assert wording.describe(Reason(LOW_SUPPORT, score=0.314)) == "non étayé par les passages (appui 0.31)"
+    assert wording.describe(Reason(DECORATIVE_CITATION, marker=2)) == (
+        "citation [2] décorative : le passage 2 ne dit pas cela")
+    assert wording.describe(Reason(MISSING_PASSAGE, marker=7)) == "citation [7] décorative : aucun passage 7"
+    assert wording.describe(Reason("a_future_kind")) == "a_future_kind"  # never hidden, even unworded
+
+
+def test_why_joins_the_sentence_reasons_and_leaves_citations_apart() -> None:
+    v = SentenceVerdict("x", False, 0.4, 1, ["3", "Azure"], [
+        Reason(NUMBER_ABSENT, ["3"]), Reason(NAME_ABSENT, ["Azure"]), Reason(DECORATIVE_CITATION, marker=1)])
+    assert wording.why(v) == "chiffre absent des sources : 3 ; nom absent des sources : Azure"
+    assert [r.kind for r in wording.citation_reasons(v)] == [DECORATIVE_CITATION]
+    assert wording.categories([v]) == ["chiffre ou date inventé", "citation décorative"]
+
+
+def test_verdicts_round_trip_through_json() -> None:
+    from dataclasses import asdict
+
+    from assistant.documents import Evidence
+
+    v = SentenceVerdict("x", True, 0.9, 2, reasons=[Reason(DECORATIVE_CITATION, marker=1)], evidence=Evidence(2, 3, 9))
+    assert SentenceVerdict.from_json(asdict(v)) == v
+    assert SentenceVerdict.from_json({"text": "x", "supported": True, "score": 1.0}).reasons == []
+
+
+def test_underline_marks_longest_terms_first_and_escapes() -> None:
+    html = wording.underline_terms("<b> 2015 et 12015", ["2015", "12015"])
+    assert html.startswith("&lt;b&gt;") and html.count('<u class="term">') == 2
