@@ -230,6 +230,31 @@ def ask_cmd(
     click.echo(f"\nModèles : {answer.model.get('generator')} / {answer.model.get('embedder')}")
 
 
+@main.command("verify")
+@click.argument("texts", type=click.Path(path_type=Path))
+@index_option
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="fichier JSONL des verdicts (défaut : TEXTES-verdicts.jsonl)")
+@click.option("--resume", is_flag=True, help="reprendre une vérification interrompue (lignes déjà dans --out)")
+@click.pass_context
+@_human_errors
+def verify_cmd(ctx: click.Context, texts: Path, index_dir: Path | None, out: Path | None, resume: bool) -> None:
+    """Vérifie des textes écrits par d'autres (une autre IA, un collègue) phrase par phrase, contre les passages
+    fournis avec chaque texte ou, à défaut, contre les documents indexés (champ « question »)."""
+    from tqdm import tqdm
+
+    from .evaluate import verify_texts
+    from .pipeline.factory import build_assistant
+
+    items = verify_texts.read_items(texts)
+    out = out or texts.with_name(f"{texts.stem}-verdicts.jsonl")
+    assistant = build_assistant(_settings(ctx, index_dir=index_dir), need_generator=False)
+    with tqdm(total=len(items), desc="vérification", unit="texte", file=sys.stderr) as bar:
+        rows = verify_texts.run(assistant, items, out, resume=resume, progress=bar.update)
+    flagged = sum(r["hallucinated"] for r in rows)
+    click.echo(f"{len(rows)} texte(s) vérifié(s), {flagged} avec au moins une phrase non étayée → {out}")
+
+
 @main.command("chat")
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="adresse d'écoute (0.0.0.0 : tout le réseau)")
