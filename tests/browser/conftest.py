@@ -81,7 +81,7 @@ def workshop_url(workshop: Any) -> Iterator[str]:
 
     demo = build_workshop(workshop)
     port = free_port()
-    launch(demo, "127.0.0.1", port, None, workshop.pool.base.settings, prevent_thread_lock=True,
+    launch(demo, "127.0.0.1", port, None, workshop.assistant().settings, prevent_thread_lock=True,
            css=CSS + WORKSHOP_CSS, allowed_paths=[str(workshop.root)])
     yield f"http://127.0.0.1:{port}/"
     demo.close()
