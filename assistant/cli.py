@@ -220,7 +220,7 @@ def ask_cmd(
         click.echo(f"({answer.dropped} passage(s) écarté(s) faute de place dans le contexte du modèle)")
     if answer.passages:
         click.echo("\nSources :")
-    cited = {c.passage_rank for c in answer.citations}
+    cited = {rank for s in answer.sentences for rank in s.cited}
     for p in answer.passages:
         meta = p.chunk.metadata
         mark = "*" if p.rank in cited else " "

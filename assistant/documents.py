@@ -82,6 +82,7 @@ class Reason:
     terms: list[str] = field(default_factory=list)  # the absent numbers or names
     marker: int | None = None  # the citation at fault
     score: float | None = None  # the support score, for LOW_SUPPORT
+    replacement: int | None = None  # the passage shown instead of a citation that does not hold
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class SentenceVerdict:
     unsupported_terms: list[str] = field(default_factory=list)
     reasons: list[Reason] = field(default_factory=list)
     evidence: Evidence | None = None
+    cited: list[int] = field(default_factory=list)  # the passages shown as its support (the model's, corrected)
 
     @property
     def flagged(self) -> bool:
@@ -116,6 +118,7 @@ class SentenceVerdict:
             evidence_rank=data.get("evidence_rank"), unsupported_terms=list(data.get("unsupported_terms", [])),
             reasons=[Reason(**r) for r in data.get("reasons", [])],
             evidence=Evidence(**evidence) if evidence else None,
+            cited=list(data.get("cited", [])),
         )
 
 

@@ -37,7 +37,7 @@ def test_supported_answer_with_its_citation(tmp_path: Path) -> None:
     assert set(answer.timings_ms) == {"retrieve", "generate", "verify"}
 
 
-def test_decorative_and_missing_citations(tmp_path: Path) -> None:
+def test_wrong_and_missing_citations_are_corrected_to_the_evidence(tmp_path: Path) -> None:
     assistant, generator = scripted_assistant(tmp_path, "")
     question = "Quand le syndicat emménage-t-il dans ses nouveaux locaux ?"
     passages = assistant.search(question)
@@ -47,10 +47,20 @@ def test_decorative_and_missing_citations(tmp_path: Path) -> None:
     answer = assistant.ask(question)
     sentence = answer.sentences[0]
     assert sentence.supported and sentence.flagged and not answer.abstained
-    assert [(r.kind, r.marker) for r in sentence.reasons] == [(DECORATIVE_CITATION, other), (MISSING_PASSAGE, 9)]
+    assert [(r.kind, r.marker, r.replacement) for r in sentence.reasons] == [
+        (DECORATIVE_CITATION, other, n), (MISSING_PASSAGE, 9, n)]
     assert [(c.marker, c.passage_rank, c.supported) for c in answer.citations] == [(other, other, False),
                                                                                   (9, None, False)]
-    assert "[9]" not in answer.answer and f"[{other}]" in answer.answer  # a marker to nothing is removed
+    assert sentence.cited == [n] and answer.answer == f"{MOVE} [{n}]"  # shown: the passage that says it
+    assert answer.raw_answer == f"{MOVE} [{other}] [9]"  # the model's own markers stay in the raw text
+
+
+def test_a_sentence_without_citation_is_attributed(tmp_path: Path) -> None:
+    assistant, _ = scripted_assistant(tmp_path, MOVE)
+    answer = assistant.ask("Quand le syndicat emménage-t-il dans ses nouveaux locaux ?")
+    n = passage_rank(answer.passages, "demenagement.txt")
+    assert answer.citations == [] and answer.sentences[0].cited == [n] and answer.answer == f"{MOVE} [{n}]"
+    assert not answer.sentences[0].flagged
 
 
 def test_absent_fact_is_flagged_and_abstained_exactly(tmp_path: Path) -> None:

@@ -24,10 +24,11 @@ def make(sentences: list[SentenceVerdict], citations: list[Citation], **kw: obje
 def test_answer_marks_unsupported_and_decorative_sentences() -> None:
     a = make(
         [
-            SentenceVerdict("Il emménage en 2015 à Vénissieux.", True, 0.9, 1),
+            SentenceVerdict("Il emménage en 2015 à Vénissieux.", True, 0.9, 1, cited=[1]),
             SentenceVerdict("Le loyer est de 2016 euros.", False, 0.4, 1, ["2016"],
                             [Reason(NUMBER_ABSENT, ["2016"]), Reason(MISSING_PASSAGE, marker=7)]),
-            SentenceVerdict("Il a été créé en 1990.", True, 0.8, 1, reasons=[Reason(DECORATIVE_CITATION, marker=2)]),
+            SentenceVerdict("Il a été créé en 1990.", True, 0.8, 1,
+                            reasons=[Reason(DECORATIVE_CITATION, marker=2, replacement=1)], cited=[1]),
         ],
         [Citation(1, 1, 0, True), Citation(2, 2, 2, False), Citation(7, None, 1, False)],
     )
@@ -36,13 +37,16 @@ def test_answer_marks_unsupported_and_decorative_sentences() -> None:
     assert 'class="sent bad"' in html and "chiffre absent des sources : 2016" in html
     assert '<u class="term">2016</u>' in html
     assert 'class="sent decor"' in html and "citation [2] décorative" in html
-    assert "[7?]" in html and "aucun passage 7" in html
+    assert "c&#x27;est le passage 1 qui le dit" in html  # the correction, said
+    assert '<s class="cite broken" title="citation du modèle, corrigée">[2]</s><a class="cite" href="#p-1">' in html
+    assert '<s class="cite broken" title="citation du modèle, corrigée">[7]</s>' in html and "aucun passage 7" in html
     assert "Documents utilisés : Discours" in html
 
 
 def test_cards_highlight_the_cited_span_and_escape_text() -> None:
     span = (TEXT.index("Nous"), TEXT.index(" <script>"))
-    a = make([SentenceVerdict("Il emménage à la rentrée 2015.", True, 0.9, 1)], [Citation(1, 1, 0, True, span)])
+    moving = SentenceVerdict("Il emménage à la rentrée 2015.", True, 0.9, 1, cited=[1])
+    a = make([moving], [Citation(1, 1, 0, True, span)])
     html = cards_html(a)
     assert '<details class="card cited" id="p-1" open>' in html
     assert '<mark class="span">Nous emménagerons à la rentrée 2015 à Vénissieux.</mark>' in html

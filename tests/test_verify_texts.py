@@ -31,7 +31,8 @@ def test_given_and_retrieved_passages_and_resume(tmp_path: Path) -> None:
     assert [r["hallucinated"] for r in rows] == [True, False, False]
     first = rows[0]["sentences"]
     assert [s["supported"] for s in first] == [True, False]
-    assert first[1]["reasons"][0] == {"kind": "number_absent", "terms": ["300"], "marker": None, "score": None}
+    assert first[1]["reasons"][0] == {"kind": "number_absent", "terms": ["300"], "marker": None, "score": None,
+                                     "replacement": None}
     assert first[0]["evidence"] == {"rank": 1, "start": 0, "end": len(MOVE)}
     assert rows[0]["passages"] == 1 and rows[2]["passages"][0]["doc"] == "demenagement.txt"
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["given", "english", "retrieved"]

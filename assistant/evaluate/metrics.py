@@ -59,5 +59,9 @@ def compute_metrics(rows: Sequence[dict[str, Any]], k: int) -> dict[str, float |
         "faithfulness": _share([s["supported"] for s in sentences]),
         "hallucination_rate": _share([any(not s["supported"] for s in r.get("sentences", [])) for r in answered]),
         "citation_precision": _share([c["supported"] for c in citations]),
+        # The shown answer's citations (the model's, corrected by the verifier): a citation holds when its
+        # sentence is supported, since a supported sentence shows only passages the verifier found holding it.
+        "shown_citation_precision": _share([s["supported"] for r in generated for s in r.get("sentences", [])
+                                            for _ in s.get("cited", [])]),
     }
     return metrics

@@ -18,7 +18,8 @@ METRIC_LABELS = {
     "false_abstention_rate": "Abstentions à tort",
     "faithfulness": "Phrases étayées (fidélité)",
     "hallucination_rate": "Réponses avec au moins une phrase non étayée",
-    "citation_precision": "Précision des citations",
+    "citation_precision": "Précision des citations du modèle",
+    "shown_citation_precision": "Précision des citations affichées (corrigées)",
 }
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2em;max-width:1300px;color:#222}

@@ -52,12 +52,16 @@ def _marker(prefix: str, marker: int, rank: int | None, supported: bool) -> str:
 
 
 def sentences_html(answer: Answer, prefix: str = "p") -> str:
-    """The model's sentences, each coloured by its verdict, with its citation markers and its reasons if flagged."""
+    """The model's sentences, each coloured by its verdict, with the passages shown as its support (the model's
+    citations, corrected by the verifier: a corrected marker stays visible, struck through) and its reasons."""
     parts: list[str] = []
     for i, s in enumerate(answer.sentences):
         cites = [c for c in answer.citations if c.sentence == i]
         cls = "ok" if not s.flagged else ("decor" if s.supported else "bad")
-        markers = "".join(_marker(prefix, c.marker, c.passage_rank, c.supported) for c in cites)
+        dropped = [c for c in cites if not c.supported and c.marker not in s.cited]
+        markers = "".join(
+            f'<s class="cite broken" title="citation du modèle, corrigée">[{c.marker}]</s>' for c in dropped
+        ) + "".join(_marker(prefix, rank, rank, s.supported) for rank in s.cited)
         body = f'<span class="sent {cls}">{wording.underline_terms(s.text, s.unsupported_terms)}</span>{markers}'
         if not s.supported:
             body += f'<span class="reason">⚠ {escape(wording.why(s))}</span>'
@@ -74,9 +78,14 @@ def _plain_with_links(text: str, prefix: str, ranks: set[int]) -> str:
     return out.replace("\n", "<br>")
 
 
+def shown_ranks(answer: Answer) -> set[int]:
+    """Passages cited in what the user reads (after correction)."""
+    return {rank for s in answer.sentences for rank in s.cited}
+
+
 def used_documents(answer: Answer) -> list[str]:
     """Titles of the documents the shown answer rests on: cited passages, or all passages if nothing is cited."""
-    cited = {c.passage_rank for c in answer.citations if c.supported}
+    cited = {rank for s in answer.sentences if s.supported for rank in s.cited}
     chosen = [p for p in answer.passages if p.rank in cited] or ([] if answer.abstained else answer.passages)
     return list(dict.fromkeys(p.chunk.metadata.get("title") or p.chunk.doc for p in chosen))
 
@@ -101,8 +110,11 @@ def answer_html(answer: Answer, prefix: str = "p") -> str:
 
 
 def cited_spans(answer: Answer, passage: Passage) -> list[tuple[int, int]]:
-    """Spans of the passage that support the sentences citing it, as the verifier located them."""
-    return _merge(sorted({tuple(c.span) for c in answer.citations if c.passage_rank == passage.rank and c.span}))
+    """Spans of the passage that support the sentences shown with it, as the verifier located them."""
+    spans = {tuple(c.span) for c in answer.citations if c.passage_rank == passage.rank and c.supported and c.span}
+    spans |= {(s.evidence.start, s.evidence.end) for s in answer.sentences
+              if s.evidence and s.evidence.rank == passage.rank and passage.rank in s.cited}
+    return _merge(sorted(spans))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -127,7 +139,7 @@ def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
 def cards_html(answer: Answer, prefix: str = "p") -> str:
     if not answer.passages:
         return '<div class="cards"><p class="legend">Aucun passage : question posée sans recherche.</p></div>'
-    cited = {c.passage_rank for c in answer.citations}
+    cited = shown_ranks(answer)
     cards = []
     for p in answer.passages:
         meta = p.chunk.metadata

@@ -179,6 +179,25 @@ def _span(sentence: str, passage: Passage) -> tuple[int, int]:
     return best_window(sentence, passage.chunk.text, window=1)[1]
 
 
+def _shown_citations(citations: list[Citation], evidence_rank: int | None) -> list[int]:
+    """What a sentence shows as its support: the model's citations that hold; where none holds, the passage the
+    verifier found (a wrong citation corrected, a sentence without one attributed). An unsupported sentence keeps
+    the model's citations to existing passages, shown as not holding."""
+    if evidence_rank is None:
+        return list(dict.fromkeys(c.marker for c in citations if c.passage_rank is not None))
+    holding = list(dict.fromkeys(c.marker for c in citations if c.supported))
+    return holding or [evidence_rank]
+
+
+def _with_markers(raw: str, markers: list[int], by_rank: dict[int, Passage]) -> str:
+    """The sentence as shown: as written when its valid markers are the ones shown, else with its markers
+    replaced by the shown ones, after the sentence (as the prompt asks the model to put them)."""
+    if [m for m in markers_in(raw) if m in by_rank] == markers:
+        return _MARKER.sub(lambda m: _keep_valid(m, by_rank), raw)
+    body = strip_markers(raw)
+    return f"{body} [{', '.join(str(m) for m in markers)}]" if markers else body
+
+
 def verify(
     answer: str,
     passages: Sequence[Passage],
@@ -205,31 +224,35 @@ def verify(
         for marker in markers_in(raw):
             cited = by_rank.get(marker)
             ok = cited is not None and scores[marker] >= params.threshold and not missing
-            if cited is None:
-                reasons.append(Reason(MISSING_PASSAGE, marker=marker))
-            elif not ok:
-                reasons.append(Reason(DECORATIVE_CITATION, marker=marker))
             span = _span(raw, cited) if cited is not None else None
             sentence_citations.append(
                 Citation(marker=marker, passage_rank=marker if cited else None, sentence=i, supported=ok, span=span)
             )
         evidence_rank = best if score > 0 else None
+        supported = not any(r.kind in SENTENCE_REASONS for r in reasons)
+        shown = _shown_citations(sentence_citations, evidence_rank if supported else None)
+        for c in sentence_citations:
+            if not c.supported:
+                kind = MISSING_PASSAGE if c.passage_rank is None else DECORATIVE_CITATION
+                replacement = shown[0] if shown and c.marker not in shown else None
+                reasons.append(Reason(kind, marker=c.marker, replacement=replacement))
         evidence = None
         if evidence_rank is not None:
             evidence = Evidence(evidence_rank, *_span(raw, by_rank[evidence_rank]))
         sentences.append(
             SentenceVerdict(
                 text=strip_markers(raw),
-                supported=not any(r.kind in SENTENCE_REASONS for r in reasons),
+                supported=supported,
                 score=round(score, 4),
                 evidence_rank=evidence_rank,
                 unsupported_terms=missing,
                 reasons=reasons,
                 evidence=evidence,
+                cited=shown,
             )
         )
         citations += sentence_citations
-        shown_parts.append(_MARKER.sub(lambda m: _keep_valid(m, by_rank), raw))
+        shown_parts.append(_with_markers(raw, shown, by_rank))
     # Nothing supported means no answer, whatever the model wrote; the caller shows the closest passages.
     return Verification(
         shown_answer=" ".join(shown_parts).strip(),

@@ -29,10 +29,11 @@ def describe(reason: Reason) -> str:
         return f"nom absent des sources : {', '.join(reason.terms)}"
     if reason.kind == LOW_SUPPORT:
         return f"non étayé par les passages (appui {reason.score or 0:.2f})"
+    fix = f" ; c'est le passage {reason.replacement} qui le dit" if reason.replacement else ""
     if reason.kind == DECORATIVE_CITATION:
-        return f"citation [{reason.marker}] décorative : le passage {reason.marker} ne dit pas cela"
+        return f"citation [{reason.marker}] décorative : le passage {reason.marker} ne dit pas cela{fix}"
     if reason.kind == MISSING_PASSAGE:
-        return f"citation [{reason.marker}] décorative : aucun passage {reason.marker}"
+        return f"citation [{reason.marker}] décorative : aucun passage {reason.marker}{fix}"
     return reason.kind  # a kind without wording yet still shows, never hides
 
 
