@@ -23,7 +23,7 @@ MAX_K_OFFERED = 10
 class Settings:
     index_dir: Path = Path("index")
     models_dir: Path = Path("models")
-    collections_dir: Path = Path("collections")  # named indexes built from uploads (assistant/collections.py)
+    collections_dir: Path = Path("collections")  # named indexes built from uploads (assistant/app/collections_store.py)
     feedback_path: Path = Path("feedback/feedback.jsonl")
     workshop_dir: Path = Path("workshop")  # workshop sessions: sessions/<id>/session.json, .csv, recap.html
     max_upload_bytes: int = 20_000_000

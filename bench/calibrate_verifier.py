@@ -6,7 +6,7 @@ Each line of the labels file holds one answer sentence as the assistant produced
 passages it was checked against (rank + text) and a human label `supported` (true/false), with a note.
 For every (alpha, threshold) on a grid, the verifier's verdicts are compared with the labels; the pair with
 the best balanced accuracy under 5-fold cross-validation is printed, with the cross-validated precision and
-recall of « unsupported », then the agreement of the current defaults (assistant/verify.py) on all labels.
+recall of « unsupported », then the agreement of the current defaults (assistant/verify/checks.py) on all labels.
 """
 
 from __future__ import annotations

@@ -95,3 +95,17 @@ def test_html_report_and_compare() -> None:
     json.dumps(report)
     deltas = dict((k, d) for k, _, _, d in compare(report, {**report, "metrics": {**report["metrics"], "mrr": 0.5}}))
     assert deltas["mrr"] == -0.5
+
+
+def test_citation_metrics_of_the_shown_answer() -> None:
+    """The model cited [2] (no gold evidence), the shown answer cites [1] (the passage holding it)."""
+    row = {
+        **_row(True, False, [True, False]),
+        "passages": [{"rank": 1, "hit": True}, {"rank": 2, "hit": False}],
+        "citations": [{"supported": False, "passage_rank": 2}, {"supported": False, "passage_rank": 2}],
+    }
+    row["sentences"][0]["cited"] = [1]
+    row["sentences"][1]["cited"] = [2]  # unsupported: its citation is shown as not holding
+    m = compute_metrics([row, _row(False, True, [False])], k=5)
+    assert m["citation_precision"] == 0.0 and m["shown_citation_precision"] == 0.5
+    assert m["citation_evidence_hit"] == 0.0 and m["shown_citation_evidence_hit"] == 0.5

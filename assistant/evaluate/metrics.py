@@ -39,6 +39,18 @@ def _share(flags: Sequence[bool]) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
 
 
+def _citation_evidence_hits(rows: Sequence[dict[str, Any]]) -> tuple[list[bool], list[bool]]:
+    """For answered questions with gold evidence: does each cited passage hold it? The model's markers, then
+    the markers shown after the verifier's correction."""
+    model: list[bool] = []
+    shown: list[bool] = []
+    for r in rows:
+        hit = {p["rank"]: bool(p.get("hit")) for p in r.get("passages", [])}
+        model += [hit.get(c.get("passage_rank"), False) for c in r.get("citations", [])]
+        shown += [hit.get(rank, False) for s in r.get("sentences", []) for rank in s.get("cited", [])]
+    return model, shown
+
+
 def compute_metrics(rows: Sequence[dict[str, Any]], k: int) -> dict[str, float | None]:
     """The metrics of EVAL_FORMAT.md over per-item rows (see runner.item_row); errored items are left out."""
     ok = [r for r in rows if r.get("status") == "ok"]
@@ -50,6 +62,7 @@ def compute_metrics(rows: Sequence[dict[str, Any]], k: int) -> dict[str, float |
     sentences = [s for r in answered for s in r.get("sentences", [])]
     citations = [c for r in generated for c in r.get("citations", [])]
     keyed = [r for r in generated if r["answerable"] and r.get("answer_keys")]
+    model_hits, shown_hits = _citation_evidence_hits([r for r in answered if r["answerable"] and r.get("evidence")])
     metrics: dict[str, float | None] = {
         "retrieval_recall_at_k": round(recall_at(ranks, k), 4) if ranks else None,
         "mrr": round(mrr(ranks), 4) if ranks else None,
@@ -59,9 +72,12 @@ def compute_metrics(rows: Sequence[dict[str, Any]], k: int) -> dict[str, float |
         "faithfulness": _share([s["supported"] for s in sentences]),
         "hallucination_rate": _share([any(not s["supported"] for s in r.get("sentences", [])) for r in answered]),
         "citation_precision": _share([c["supported"] for c in citations]),
-        # The shown answer's citations (the model's, corrected by the verifier): a citation holds when its
-        # sentence is supported, since a supported sentence shows only passages the verifier found holding it.
-        "shown_citation_precision": _share([s["supported"] for r in generated for s in r.get("sentences", [])
-                                            for _ in s.get("cited", [])]),
+        # The citations of the answers shown (the model's, corrected by the verifier; abstentions show quotes
+        # instead): one holds when its sentence is supported, as a supported sentence shows only passages the
+        # verifier found holding it.
+        "shown_citation_precision": _share([s["supported"] for s in sentences for _ in s.get("cited", [])]),
+        # Independent of the verifier: share of citations whose passage holds the set's gold evidence.
+        "citation_evidence_hit": _share(model_hits),
+        "shown_citation_evidence_hit": _share(shown_hits),
     }
     return metrics

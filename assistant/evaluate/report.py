@@ -20,6 +20,8 @@ METRIC_LABELS = {
     "hallucination_rate": "Réponses avec au moins une phrase non étayée",
     "citation_precision": "Précision des citations du modèle",
     "shown_citation_precision": "Précision des citations affichées (corrigées)",
+    "citation_evidence_hit": "Citations du modèle vers le passage de référence",
+    "shown_citation_evidence_hit": "Citations affichées vers le passage de référence",
 }
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2em;max-width:1300px;color:#222}

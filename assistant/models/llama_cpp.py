@@ -130,6 +130,33 @@ class LlamaCppGenerator:
                 pending_p = []
             llm.eval([token])
 
+    def yes_probability(self, prompt: Prompt) -> float:
+        """P(« oui ») against P(« non ») for the next token of the answer: the model as a yes/no judge. One
+        prompt evaluation (the prefix shared with the previous call is reused), no generation."""
+        import numpy as np
+
+        llm = self.llm
+        tokens = llm.tokenize(self._prompt_text(prompt).encode("utf-8"), add_bos=True, special=True)
+        self._eval_reusing_prefix(tokens)
+        logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
+        yes, no = self._yes_no_tokens
+        top = logits.max()
+        mass_yes = float(np.exp(logits[yes] - top).sum())
+        mass_no = float(np.exp(logits[no] - top).sum())
+        return mass_yes / (mass_yes + mass_no) if mass_yes + mass_no > 0 else 0.5
+
+    @cached_property
+    def _yes_no_tokens(self) -> tuple[list[int], list[int]]:
+        """The first token of each spelling of « oui » and « non » (capitalised, after a space)."""
+
+        def first_tokens(words: tuple[str, ...]) -> list[int]:
+            ids = {self.llm.tokenize(w.encode(), add_bos=False, special=False)[0] for w in words}
+            return sorted(ids)
+
+        yes = first_tokens(("oui", "Oui", " oui", " Oui", "OUI", "yes", "Yes"))
+        no = first_tokens(("non", "Non", " non", " Non", "NON", "no", "No"))
+        return [t for t in yes if t not in no], [t for t in no if t not in yes]
+
     def _eval_reusing_prefix(self, tokens: list[int]) -> None:
         """Keep the KV cache of the prompt prefix shared with the previous call (the system prompt), as
         llama-cpp-python's own generate() does, and evaluate only the rest."""

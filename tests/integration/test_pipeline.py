@@ -163,3 +163,14 @@ def test_cli_ingest_status(assistant: Assistant) -> None:
     status = json.loads(run.stdout)
     assert {d["doc"] for d in status["documents"]} == {p.name for p in CORPUS.iterdir()}
     assert sum(d["chunks"] for d in status["documents"]) == status["manifest"]["chunks"]
+
+
+def test_the_generator_as_a_yes_no_judge(assistant: Assistant) -> None:
+    """P(oui) read from the next-token logits (bench/judge.py measures it on the hand labels)."""
+    from assistant.verify.judge import judge_prompt
+
+    judge = assistant.generator
+    passage = "Le syndicat emménagera dans ses nouveaux locaux de Vénissieux à la rentrée 2015."
+    same = judge.yes_probability(judge_prompt("Le syndicat emménagera à Vénissieux à la rentrée 2015.", passage))
+    other = judge.yes_probability(judge_prompt("Le syndicat a fermé ses portes à Paris en 1990.", passage))
+    assert 0.0 <= other < same <= 1.0, (same, other)
