@@ -9,7 +9,7 @@ import pytest
 
 from assistant.errors import BadInput
 from assistant.evaluate import verify_texts
-from tests.fakes import MOVE, scripted_assistant
+from tests.fakes import MOVE, ScriptedGenerator, scripted_assistant
 
 
 def write(path: Path, rows: list[object]) -> Path:
@@ -58,3 +58,15 @@ def test_bad_lines_name_the_file_and_line(tmp_path: Path, line: str, message: st
     with pytest.raises(BadInput, match=message) as err:
         verify_texts.read_items(src)
     assert f"{src}:2" in str(err.value)
+
+
+def test_given_passages_need_no_index(tmp_path: Path) -> None:
+    from assistant.config import load_settings
+    from assistant.models.embedders import HashingEmbedder
+    from assistant.pipeline.assistant import Assistant
+
+    settings = load_settings(env={}, index_dir=tmp_path / "no-index")
+    assistant = Assistant.create(settings, HashingEmbedder, lambda: ScriptedGenerator(""), {"embedder": "hashing-test"})
+    src = write(tmp_path / "in.jsonl", [{"id": "a", "answer": MOVE, "passages": [MOVE]}])
+    rows = verify_texts.run(assistant, verify_texts.read_items(src), tmp_path / "out.jsonl")
+    assert rows[0]["hallucinated"] is False and not (tmp_path / "no-index").exists()

@@ -74,6 +74,11 @@ class Resources:
     def index(self) -> index_store.IndexData:
         return self._index.get()
 
+    def loaded_index(self) -> index_store.IndexData | None:
+        """The index if it is in memory, without loading it: passages handed in from elsewhere (`assistant
+        verify`) need no index."""
+        return self.index if self._index.loaded else None
+
     @property
     def bm25(self) -> BM25:
         """Built once per loaded index, never per query."""

@@ -33,11 +33,13 @@ def check(text: str, passages: Sequence[Passage], embedder: Embedder, params: Ve
 
 
 def stored_vectors(res: Resources, passages: Sequence[Passage]) -> np.ndarray | None:
-    """The passages' vectors from the loaded index, when they all come from it."""
-    if not passages:
+    """The passages' vectors from the loaded index, when they all come from it (retrieved passages always do:
+    the search loaded it)."""
+    index = res.loaded_index()
+    if index is None or not passages:
         return None
-    rows = [res.index.row_of.get(p.chunk.chunk_id) for p in passages]
-    return None if None in rows else res.index.vectors[rows]
+    rows = [index.row_of.get(p.chunk.chunk_id) for p in passages]
+    return None if None in rows else index.vectors[rows]
 
 
 def check_with(res: Resources, text: str, passages: Sequence[Passage]) -> Verification:
