@@ -10,7 +10,7 @@ import numpy as np
 
 from ..documents import Passage
 from ..models.base import Embedder
-from ..verify.checks import Verification, VerifyParams, claims, verify
+from ..verify.checks import Verification, claims, verify
 from .resources import Resources
 from .turn import Turn
 
@@ -27,11 +27,6 @@ def similarity(
     return embedder.encode_queries(list(texts)) @ passage_vectors.T
 
 
-def check(text: str, passages: Sequence[Passage], embedder: Embedder, params: VerifyParams,
-          passage_vectors: np.ndarray | None = None) -> Verification:
-    return verify(text, passages, similarity(embedder, claims(text), passages, passage_vectors), params)
-
-
 def stored_vectors(res: Resources, passages: Sequence[Passage]) -> np.ndarray | None:
     """The passages' vectors from the loaded index, when they all come from it (retrieved passages always do:
     the search loaded it)."""
@@ -43,9 +38,10 @@ def stored_vectors(res: Resources, passages: Sequence[Passage]) -> np.ndarray | 
 
 
 def check_with(res: Resources, text: str, passages: Sequence[Passage]) -> Verification:
-    if not claims(text) or not passages:
-        return verify(text, passages, None, res.verify_params)
-    return check(text, passages, res.embedder, res.verify_params, stored_vectors(res, passages))
+    """Claims are embedded only when there is something to compare them with (no model load otherwise)."""
+    texts = claims(text)
+    cosines = similarity(res.embedder, texts, passages, stored_vectors(res, passages)) if texts and passages else None
+    return verify(text, passages, cosines, res.verify_params)
 
 
 class Verify:

@@ -58,7 +58,7 @@ DEFAULT_PARAMS = VerifyParams()
 
 @dataclass(frozen=True)
 class Verification:
-    shown_answer: str  # the answer with markers to missing passages removed
+    shown_answer: str  # the claims with the citations shown (the model's that hold, else the evidence)
     abstained: bool  # no sentence is supported
     sentences: list[SentenceVerdict]
     citations: list[Citation]
@@ -174,11 +174,6 @@ def _sentence_reasons(missing: list[str], score: float, params: VerifyParams) ->
     return reasons
 
 
-def _span(sentence: str, passage: Passage) -> tuple[int, int]:
-    """The one passage sentence closest to the claim: what the UI highlights and feedback keeps as evidence."""
-    return best_window(sentence, passage.chunk.text, window=1)[1]
-
-
 def _shown_citations(citations: list[Citation], evidence_rank: int | None) -> list[int]:
     """What a sentence shows as its support: the model's citations that hold; where none holds, the passage the
     verifier found (a wrong citation corrected, a sentence without one attributed). An unsupported sentence keeps
@@ -220,15 +215,19 @@ def verify(
         missing = unsupported_terms(raw, passages)
         score = scores[best] if best is not None else 0.0
         reasons = _sentence_reasons(missing, score, params)
+        markers = markers_in(raw)
+        evidence_rank = best if score > 0 else None
+        # The passage sentence closest to the claim, once per passage cited or holding the evidence: what the UI
+        # highlights and feedback keeps as evidence.
+        wanted = {m for m in markers if m in by_rank} | ({evidence_rank} if evidence_rank is not None else set())
+        spans = {rank: best_window(raw, by_rank[rank].chunk.text, window=1)[1] for rank in wanted}
         sentence_citations = []
-        for marker in markers_in(raw):
+        for marker in markers:
             cited = by_rank.get(marker)
             ok = cited is not None and scores[marker] >= params.threshold and not missing
-            span = _span(raw, cited) if cited is not None else None
-            sentence_citations.append(
-                Citation(marker=marker, passage_rank=marker if cited else None, sentence=i, supported=ok, span=span)
-            )
-        evidence_rank = best if score > 0 else None
+            sentence_citations.append(Citation(
+                marker=marker, passage_rank=marker if cited else None, sentence=i, supported=ok, span=spans.get(marker)
+            ))
         supported = not any(r.kind in SENTENCE_REASONS for r in reasons)
         shown = _shown_citations(sentence_citations, evidence_rank if supported else None)
         for c in sentence_citations:
@@ -238,7 +237,7 @@ def verify(
                 reasons.append(Reason(kind, marker=c.marker, replacement=replacement))
         evidence = None
         if evidence_rank is not None:
-            evidence = Evidence(evidence_rank, *_span(raw, by_rank[evidence_rank]))
+            evidence = Evidence(evidence_rank, *spans[evidence_rank])
         sentences.append(
             SentenceVerdict(
                 text=strip_markers(raw),
