@@ -104,14 +104,13 @@ class LlamaCppGenerator:
         import numpy as np
 
         llm = self.llm
-        tokens = llm.tokenize(self._prompt_text(prompt).encode("utf-8"), add_bos=True, special=True)
         rng = np.random.default_rng(options.seed)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stops = self._stop_tokens
-        self._eval_reusing_prefix(tokens)
+        self._eval_prompt(prompt)
         pending_p: list[float] = []
         for _ in range(options.max_tokens):
-            logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
+            logits = self._last_logits()
             shifted = logits - logits.max()
             probs = np.exp(shifted)
             probs /= probs.sum()
@@ -135,10 +134,8 @@ class LlamaCppGenerator:
         prompt evaluation (the prefix shared with the previous call is reused), no generation."""
         import numpy as np
 
-        llm = self.llm
-        tokens = llm.tokenize(self._prompt_text(prompt).encode("utf-8"), add_bos=True, special=True)
-        self._eval_reusing_prefix(tokens)
-        logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
+        self._eval_prompt(prompt)
+        logits = self._last_logits()
         yes, no = self._yes_no_tokens
         top = logits.max()
         mass_yes = float(np.exp(logits[yes] - top).sum())
@@ -156,6 +153,19 @@ class LlamaCppGenerator:
         yes = first_tokens(("oui", "Oui", " oui", " Oui", "OUI", "yes", "Yes"))
         no = first_tokens(("non", "Non", " non", " Non", "NON", "no", "No"))
         return [t for t in yes if t not in no], [t for t in no if t not in yes]
+
+    def _eval_prompt(self, prompt: Prompt) -> None:
+        self._eval_reusing_prefix(
+            self.llm.tokenize(self._prompt_text(prompt).encode("utf-8"), add_bos=True, special=True)
+        )
+
+    def _last_logits(self):  # type: ignore[no-untyped-def]
+        """The next-token logits after the last evaluation, as float64 (`Llama.scores` stays zero without
+        `logits_all`)."""
+        import numpy as np
+
+        llm = self.llm
+        return np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
 
     def _eval_reusing_prefix(self, tokens: list[int]) -> None:
         """Keep the KV cache of the prompt prefix shared with the previous call (the system prompt), as

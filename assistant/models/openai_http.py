@@ -43,8 +43,9 @@ class OpenAIGenerator:
         except httpx.HTTPError as exc:
             raise ServerUnavailable(f"serveur de génération injoignable ({self.base}) : {exc}") from None
         if response.status_code >= 400:
-            raise ServerUnavailable(f"serveur de génération ({self.base}{path}) : erreur {response.status_code} "
-                           f"{response.text[:200]}")
+            raise ServerUnavailable(
+                f"serveur de génération ({self.base}{path}) : erreur {response.status_code} {response.text[:200]}"
+            )
         return response.json()
 
     def count_tokens(self, text: str) -> int:
