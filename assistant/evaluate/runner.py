@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import AssistantError, BadInput
 from ..pipeline.assistant import Assistant
-from .dataset import EvalItem
+from .dataset import EvalItem, read_finished_rows
 from .metrics import answer_has_keys, compute_metrics, evidence_hit
 
 ROWS = "items.jsonl"
@@ -61,19 +61,6 @@ def item_row(item: EvalItem, assistant: Assistant, options: EvalOptions) -> dict
     return row
 
 
-def load_rows(out_dir: Path) -> dict[str, dict[str, Any]]:
-    path = out_dir / ROWS
-    rows: dict[str, dict[str, Any]] = {}
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut by an interruption is simply redone
-            rows[row["id"]] = row
-    return rows
-
-
 def run(
     assistant: Assistant,
     items: Sequence[EvalItem],
@@ -83,7 +70,7 @@ def run(
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    done = load_rows(out_dir) if resume else {}
+    done = read_finished_rows(out_dir / ROWS) if resume else {}
     if not resume:
         (out_dir / ROWS).unlink(missing_ok=True)
     known = {i.id for i in items}

@@ -18,6 +18,7 @@ from typing import Any
 from ..documents import Chunk, Passage
 from ..errors import BadInput
 from ..pipeline.assistant import Assistant
+from .dataset import read_finished_rows, read_records
 
 
 @dataclass(frozen=True)
@@ -29,34 +30,14 @@ class TextItem:
 
 
 def read_items(path: Path) -> list[TextItem]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{path} : lecture impossible ({exc})") from None
     items: list[TextItem] = []
-    seen: set[str] = set()
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{path}:{n} : JSON invalide ({exc.msg})") from None
-        if not isinstance(row, dict):
-            raise BadInput(f"{path}:{n} : un objet JSON est attendu par ligne")
-        for key in ("id", "answer"):
-            if key not in row:
-                raise BadInput(f"{path}:{n} : champ obligatoire « {key} » absent")
+    for n, row in read_records(path, ("id", "answer")):
         passages = row.get("passages")
         if passages is not None and not (isinstance(passages, list) and all(isinstance(p, str) for p in passages)):
             raise BadInput(f"{path}:{n} : « passages » doit être une liste de textes")
         if passages is None and not str(row.get("question") or "").strip():
             raise BadInput(f"{path}:{n} : ni « passages » ni « question » : rien à quoi comparer le texte")
-        item_id = str(row["id"])
-        if item_id in seen:
-            raise BadInput(f"{path}:{n} : id « {item_id} » en double")
-        seen.add(item_id)
-        items.append(TextItem(item_id, str(row["answer"] or ""), passages, str(row.get("question") or "")))
+        items.append(TextItem(str(row["id"]), str(row["answer"] or ""), passages, str(row.get("question") or "")))
     return items
 
 
@@ -91,14 +72,7 @@ def run(
     progress: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Rows are appended as they are checked, so an interrupted run goes on where it stopped (`resume`)."""
-    done: dict[str, dict[str, Any]] = {}
-    if resume and out.is_file():
-        for line in out.read_text(encoding="utf-8").splitlines():
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut by the interruption is redone
-            done[row["id"]] = row
+    done = read_finished_rows(out) if resume else {}
     out.parent.mkdir(parents=True, exist_ok=True)
     wanted = {i.id for i in items}
     kept = [done[i] for i in done if i in wanted]
