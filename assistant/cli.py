@@ -198,7 +198,7 @@ def ask_cmd(
 ) -> None:
     """Pose une question sur les documents indexés."""
     from .pipeline.factory import build_assistant
-    from .verify.wording import describe
+    from .verify.wording import describe, dropped_passages
 
     settings = _collection_settings(ctx, collection, index_dir=index_dir, k=k, mode=mode)
     assistant = build_assistant(settings, need_generator=settings.mode != "extractive")
@@ -217,7 +217,7 @@ def ask_cmd(
         for reason in s.reasons:
             click.echo(f"⚠ {describe(reason)} : {s.text}")
     if answer.dropped:
-        click.echo(f"({answer.dropped} passage(s) écarté(s) faute de place dans le contexte du modèle)")
+        click.echo(f"({dropped_passages(answer.dropped)})")
     if answer.passages:
         click.echo("\nSources :")
     cited = {rank for s in answer.sentences for rank in s.cited}

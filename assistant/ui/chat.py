@@ -19,6 +19,7 @@ from ..app.conversation import retrieval_query
 from ..config import MAX_K_OFFERED
 from ..documents import Answer
 from ..errors import AssistantError
+from ..verify.wording import dropped_passages
 from .common import Pool, import_gradio, stream_answer, user_message
 from .render import answer_html, cards_html
 
@@ -78,7 +79,7 @@ def respond(
     if query and query != asking:
         info.append(f"Question de suivi : recherche lancée avec « {escape(query)} »")
     if answer.dropped:
-        info.append(f"{answer.dropped} passage(s) écarté(s) faute de place dans le contexte du modèle")
+        info.append(dropped_passages(answer.dropped))
     info.append(
         f"Collection : {escape(collection)} · modèle : {escape(answer.model.get('generator') or '—')} · "
         f"{answer.timings_ms.get('generate', 0) / 1000:.1f} s"

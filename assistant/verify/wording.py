@@ -89,3 +89,8 @@ def underline_terms(text: str, terms: Iterable[str], tag: str = 'u class="term"'
         return out
     close = tag.split()[0]
     return re.sub("|".join(map(re.escape, wanted)), lambda m: f"<{tag}>{m.group()}</{close}>", out)
+
+
+def dropped_passages(count: int) -> str:
+    """Said under an answer whose prompt could not hold every retrieved passage."""
+    return f"{count} passage(s) écarté(s) faute de place dans le contexte du modèle"
