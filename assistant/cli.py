@@ -198,10 +198,11 @@ def ask_cmd(
 ) -> None:
     """Pose une question sur les documents indexés."""
     from .pipeline.factory import build_assistant
+    from .ui.render import not_kept
     from .verify.wording import describe, dropped_passages
 
     settings = _collection_settings(ctx, collection, index_dir=index_dir, k=k, mode=mode)
-    assistant = build_assistant(settings, need_generator=settings.mode != "extractive")
+    assistant = build_assistant(settings, need_generator=settings.mode != "extractive" or settings.wants_judge())
     question = DEFAULT_QUESTION if question is None else question
     stream = None if as_json or not sys.stdout.isatty() else (lambda t: click.echo(t, nl=False))
     answer = assistant.ask(question, no_retrieval=no_retrieval, on_token=stream)
@@ -211,8 +212,8 @@ def ask_cmd(
     if stream:
         click.echo("\n")
     click.echo(f"Question : {answer.question}\n\n{answer.answer}\n")
-    if answer.fallback:
-        click.echo(f"Texte du modèle, non retenu faute d'appui dans les documents :\n{answer.raw_answer}\n")
+    if answer.fallback and answer.raw_answer:
+        click.echo(f"{not_kept(answer)} :\n{answer.raw_answer}\n")
     for s in answer.sentences:
         for reason in s.reasons:
             click.echo(f"⚠ {describe(reason)} : {s.text}")
@@ -248,7 +249,8 @@ def verify_cmd(ctx: click.Context, texts: Path, index_dir: Path | None, out: Pat
 
     items = verify_texts.read_items(texts)
     out = out or texts.with_name(f"{texts.stem}-verdicts.jsonl")
-    assistant = build_assistant(_settings(ctx, index_dir=index_dir), need_generator=False)
+    settings = _settings(ctx, index_dir=index_dir)
+    assistant = build_assistant(settings, need_generator=settings.wants_judge())
     with tqdm(total=len(items), desc="vérification", unit="texte", file=sys.stderr) as bar:
         rows = verify_texts.run(assistant, items, out, resume=resume, progress=bar.update)
     flagged = sum(r["hallucinated"] for r in rows)
@@ -355,7 +357,9 @@ def eval_cmd(
     )
     label = "retrieval" if retrieval_only else settings.mode
     out = out or Path("eval") / "runs" / f"{eval_set.stem}-{label}"
-    assistant = build_assistant(settings, need_generator=not retrieval_only and settings.mode == "generative")
+    assistant = build_assistant(
+        settings, need_generator=not retrieval_only and (settings.mode == "generative" or settings.wants_judge())
+    )
     from tqdm import tqdm
 
     with tqdm(total=len(items), desc="évaluation", unit="question", file=sys.stderr) as bar:

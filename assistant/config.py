@@ -50,6 +50,10 @@ class Settings:
     candidates: int = 50  # how deep each ranking is read before fusion
     dedup_threshold: float = 0.8  # token-set Jaccard above which two passages count as one
     max_tokens: int = 256
+    # The model read as a yes/no judge of each sentence, of the question's premise and of whether the answer
+    # answers. "auto": on with the quality profile (the 1.5B judges well: bench/judge.py), off with the fast one
+    # (the 0.5B judges at chance) and with a server that gives no logits.
+    judge: str = "auto"
     temperature: float = 0.0
     seed: int = 42
     threads: int = 0  # 0: every core
@@ -59,6 +63,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.k < 1 or self.k > 50:
             raise BadInput(f"k doit être entre 1 et 50 (reçu : {self.k})")
+        if self.judge not in ("auto", "on", "off"):
+            raise BadInput(f"judge inconnu : {self.judge!r} (attendu : auto, on ou off)")
         if self.profile not in ("quality", "fast"):
             raise BadInput(f"profil inconnu : {self.profile!r} (attendu : quality ou fast)")
         if self.max_tokens < 1:
@@ -79,6 +85,10 @@ class Settings:
             "dedup_threshold": self.dedup_threshold,
         }
         return RetrievalParams(**{**values, **changes})
+
+    def wants_judge(self) -> bool:
+        """Whether the generator is also read as a judge (see `judge` above)."""
+        return self.judge == "on" or (self.judge == "auto" and self.profile == "quality")
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -68,9 +68,10 @@ class Passage:
 NUMBER_ABSENT = "number_absent"  # a number or date of the sentence is in no passage
 NAME_ABSENT = "name_absent"  # a proper name of the sentence is in no passage
 LOW_SUPPORT = "low_support"  # no passage holds enough of what the sentence says
+NOT_ENTAILED = "not_entailed"  # the judge (the model read as a yes/no reader) finds the meaning not in the passage
 DECORATIVE_CITATION = "decorative_citation"  # the cited passage does not support the sentence
 MISSING_PASSAGE = "missing_passage"  # the sentence cites a passage number that was not retrieved
-SENTENCE_REASONS = (NUMBER_ABSENT, NAME_ABSENT, LOW_SUPPORT)  # the sentence itself is unsupported
+SENTENCE_REASONS = (NUMBER_ABSENT, NAME_ABSENT, LOW_SUPPORT, NOT_ENTAILED)  # the sentence itself is unsupported
 CITATION_REASONS = (DECORATIVE_CITATION, MISSING_PASSAGE)  # the sentence may hold, its citation does not
 
 
@@ -81,7 +82,7 @@ class Reason:
     kind: str
     terms: list[str] = field(default_factory=list)  # the absent numbers or names
     marker: int | None = None  # the citation at fault
-    score: float | None = None  # the support score, for LOW_SUPPORT
+    score: float | None = None  # the support score, for LOW_SUPPORT and NOT_ENTAILED
     replacement: int | None = None  # the passage shown instead of a citation that does not hold
 
 
@@ -145,6 +146,8 @@ class Answer:
     mode: str = "generative"
     fallback: bool = False  # the generated answer failed verification: closest passages shown instead
     guard: str = ""  # why the answer was refused before generation, if it was
+    premise: str = ""  # what the question takes for granted and the documents do not say (then abstained)
+    off_topic: bool = False  # the answer's sentences hold but do not answer the question (then abstained)
     dropped: int = 0  # retrieved passages left out of the prompt for want of context room
     tokens: list[tuple[str, float]] = field(default_factory=list)  # (piece, probability), when asked for
 
@@ -163,6 +166,8 @@ class Answer:
             "mode": self.mode,
             "fallback": self.fallback,
             "guard": self.guard,
+            "premise": self.premise,
+            "off_topic": self.off_topic,
             "dropped_passages": self.dropped,
             **({"tokens": [[t, round(p, 4)] for t, p in self.tokens]} if self.tokens else {}),
         }

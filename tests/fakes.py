@@ -48,6 +48,20 @@ class ScriptedGenerator:
             yield piece, 0.5
 
 
+class ScriptedJudge(ScriptedGenerator):
+    """Also read as a yes/no judge: `verdict(user message)` is its P(oui). Every judge prompt is kept."""
+
+    def __init__(self, script: str | Callable[[Prompt], str], verdict: Callable[[str], float], **kw: object) -> None:
+        super().__init__(script, **kw)  # type: ignore[arg-type]
+        self.verdict = verdict
+        self.judged: list[str] = []
+
+    def yes_probability(self, prompt: Prompt) -> float:
+        user = prompt.messages[-1]["content"]
+        self.judged.append(user)
+        return self.verdict(user)
+
+
 MOVE = "Le syndicat emménagera dans ses nouveaux locaux de Vénissieux à la rentrée 2015."
 DOCS = {
     "demenagement.txt": "Déménagement du syndicat\n\n" + MOVE + " Les bureaux actuels sont devenus trop petits "
@@ -60,14 +74,16 @@ DOCS = {
 
 
 def scripted_assistant(
-    tmp_path: Path, script: str, context: int = 4096, **settings: object
+    tmp_path: Path, script: str, context: int = 4096, verdict: Callable[[str], float] | None = None, **settings: object
 ) -> tuple[Assistant, ScriptedGenerator]:
-    """An assistant over three small documents (hashing embedder, k = 3) that answers with `script`."""
+    """An assistant over three small documents (hashing embedder, k = 3) that answers with `script`; with a
+    `verdict`, the generator is also the judge (quality profile's default)."""
     corpus = tmp_path / "corpus"
-    corpus.mkdir(exist_ok=True)
+    corpus.mkdir(parents=True, exist_ok=True)
     for name, text in DOCS.items():
         (corpus / name).write_text(text, encoding="utf-8")
-    generator = ScriptedGenerator(script, context=context)
+    generator = (ScriptedJudge(script, verdict, context=context) if verdict else
+                 ScriptedGenerator(script, context=context))
     s = load_settings(env={}, index_dir=tmp_path / "index", k=3, **settings)
     assistant = Assistant.create(s, HashingEmbedder, lambda: generator,
                                  {"embedder": "hashing-test", "generator": generator.name})

@@ -15,7 +15,8 @@ from assistant.verify import wording
 def test_each_reason_has_its_french_words() -> None:
     assert wording.describe(Reason(NUMBER_ABSENT, ["2016"])) == "chiffre absent des sources : 2016"
     assert wording.describe(Reason(NAME_ABSENT, ["Azure", "Google"])) == "nom absent des sources : Azure, Google"
-    assert wording.describe(Reason(LOW_SUPPORT, score=0.314)) == "non étayé par les passages (appui 0.31)"
+    assert wording.describe(Reason(LOW_SUPPORT, score=0.314)) == (
+        "les passages ne disent pas l'essentiel de cette phrase")
     assert wording.describe(Reason(DECORATIVE_CITATION, marker=2)) == (
         "citation [2] décorative : le passage 2 ne dit pas cela")
     assert wording.describe(Reason(MISSING_PASSAGE, marker=7)) == "citation [7] décorative : aucun passage 7"

@@ -79,5 +79,9 @@ def compute_metrics(rows: Sequence[dict[str, Any]], k: int) -> dict[str, float |
         # Independent of the verifier: share of citations whose passage holds the set's gold evidence.
         "citation_evidence_hit": _share(model_hits),
         "shown_citation_evidence_hit": _share(shown_hits),
+        # False-premise questions answered by naming the premise the documents do not support.
+        "premise_named": _share([bool(r.get("premise")) for r in generated if r.get("kind") == "false_premise"]),
+        # Answerable questions refused because of a premise judged unsupported (the cost of that check).
+        "premise_false_alarm": _share([bool(r.get("premise")) for r in generated if r["answerable"]]),
     }
     return metrics

@@ -47,9 +47,11 @@ def item_row(item: EvalItem, assistant: Assistant, options: EvalOptions) -> dict
             answer = assistant.ask(item.question, k=options.k, mode=options.mode, no_retrieval=options.no_retrieval)
             passages = answer.passages
             data = answer.to_json()
-            row.update({key: data[key] for key in ("answer", "abstained", "sentences", "citations", "timings_ms")})
+            keys = ("answer", "abstained", "sentences", "citations", "timings_ms", "premise", "off_topic")
+            row.update({key: data[key] for key in keys})
             row.update(raw_answer=answer.raw_answer, fallback=answer.fallback, model=answer.model)
-            row["answer_keys_ok"] = not answer.abstained and answer_has_keys(answer.raw_answer, item.answer_keys)
+            # The answer the user reads: a quotation shown instead of a refusal counts, a model text not shown not.
+            row["answer_keys_ok"] = not answer.abstained and answer_has_keys(answer.answer, item.answer_keys)
         hits = [bool(item.evidence) and evidence_hit(p.chunk.text, item.evidence) for p in passages]
         row["passages"] = [{**p.to_json(), "hit": hit} for p, hit in zip(passages, hits, strict=True)]
         row["first_hit_rank"] = next((p.rank for p, hit in zip(passages, hits, strict=True) if hit), None)

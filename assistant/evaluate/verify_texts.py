@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..documents import Chunk, Passage
 from ..errors import BadInput
 from ..pipeline.assistant import Assistant
+from ..verify.checks import claims
 from .dataset import read_finished_rows, read_records
 
 
@@ -48,6 +49,19 @@ def given_passages(texts: Iterable[str]) -> list[Passage]:
         chunk_id = "given-" + hashlib.sha256(text.encode()).hexdigest()[:16]
         passages.append(Passage(rank, Chunk(chunk_id, f"passage {rank}", 0, len(text), text), 0.0))
     return passages
+
+
+def passages_for(assistant: Assistant, text: str, question: str = "", per_claim: int = 2,
+                 most: int = 8) -> list[Passage]:
+    """What a pasted text is checked against: the passages found for its question, or, without one, the best
+    passages of each of its claims (a text about several things needs several documents), ranked anew."""
+    if question.strip():
+        return assistant.search(question)
+    found: dict[str, Passage] = {}
+    for claim in claims(text) or [text]:
+        for p in assistant.search(claim, k=per_claim):
+            found.setdefault(p.chunk.chunk_id, p)
+    return [replace(p, rank=rank) for rank, p in enumerate(list(found.values())[:most], start=1)]
 
 
 def verify_item(assistant: Assistant, item: TextItem) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -45,6 +45,13 @@ class Generator(Protocol):
     def generate_scored(self, prompt: Prompt, options: GenerationOptions) -> Iterator[tuple[str, float]]:
         """Pieces of text with the probability the model gave the token that produced them."""
         ...
+
+
+@runtime_checkable
+class Judge(Protocol):
+    """A generator that can also be read as a yes/no judge (P(oui) of the next token, no generation)."""
+
+    def yes_probability(self, prompt: Prompt) -> float: ...
 
 
 # A chat template wraps each message in a few role tokens (Qwen: `<|im_start|>role\n … <|im_end|>\n`).

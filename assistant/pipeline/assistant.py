@@ -1,4 +1,4 @@
-"""The flow, wired in one place: search → guard → select → generate → verify → fallback.
+"""The flow, wired in one place: search → guard → premise → select → generate → verify → relevance → fallback.
 
 `Assistant` is what the CLI, the UI, the eval runner and the benches receive (built by `factory.py`): every
 question goes through the same list of stages, whoever asks it.
@@ -22,6 +22,8 @@ from ..verify.checks import DEFAULT_PARAMS, Verification, VerifyParams
 from .fallback import Fallback
 from .generate import Generate
 from .guard import CoverageGuard
+from .premise import Premise
+from .relevance import Relevance
 from .resources import Lazy, Resources
 from .search import Search
 from .select import FitToContext
@@ -30,7 +32,9 @@ from .verify import Verify, check_with
 
 # The flow. A new stage is one module and one entry here; `search()` runs the retrieval part alone.
 RETRIEVAL: tuple[Stage, ...] = (Search(),)
-ANSWER: tuple[Stage, ...] = (CoverageGuard(), FitToContext(), Generate(), Verify(), Fallback())
+ANSWER: tuple[Stage, ...] = (
+    CoverageGuard(), Premise(), FitToContext(), Generate(), Verify(), Relevance(), Fallback()
+)
 
 
 def run_stages(turn: Turn, res: Resources, stages: Sequence[Stage], timings: dict[str, float]) -> Turn:
@@ -78,6 +82,7 @@ class Assistant:
             Lazy(generator_factory) if generator_factory else self.res.generator_lazy,
             names,
             self.res.verify_params,
+            self.res.judge_params,
         )
         if settings.index_dir == self.res.settings.index_dir:
             derived.share_index(self.res)
@@ -192,6 +197,8 @@ class Assistant:
             mode=turn.request.mode,
             fallback=turn.fallback,
             guard=turn.guard,
+            premise=turn.premise,
+            off_topic=turn.off_topic,
             dropped=turn.dropped,
             tokens=turn.tokens,
         )

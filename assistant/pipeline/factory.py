@@ -38,7 +38,10 @@ def remote_generator(settings: Settings) -> Generator:
 
 
 def build_assistant(settings: Settings, need_generator: bool = True) -> Assistant:
-    """Resolve model paths now (so a missing model fails before any work), load them on first use."""
+    """Resolve model paths now (so a missing model fails before any work), load them on first use. Without a
+    generator there is no judge either."""
+    if not need_generator:
+        settings = settings.replace(judge="off")
     emb = resolve_embedder(settings)
     remote = settings.generator == REMOTE
     gen = resolve_generator(settings) if need_generator and not remote else None

@@ -15,9 +15,10 @@ from ..config import Settings
 from ..index import store as index_store
 from ..index.update import chunker_info
 from ..ingest.chunking import ChunkerSettings
-from ..models.base import Embedder, Generator
+from ..models.base import Embedder, Generator, Judge
 from ..search.retrieve import BM25
 from ..verify.checks import DEFAULT_PARAMS, VerifyParams
+from ..verify.judge import DEFAULT_JUDGE, JudgeParams
 
 T = TypeVar("T")
 
@@ -53,6 +54,7 @@ class Resources:
     generator_lazy: Lazy[Generator]
     model_names: dict[str, str] = field(default_factory=dict)
     verify_params: VerifyParams = DEFAULT_PARAMS
+    judge_params: JudgeParams = DEFAULT_JUDGE
 
     def __post_init__(self) -> None:
         self._index: Lazy[index_store.IndexData] = Lazy(self._load_index)
@@ -65,6 +67,14 @@ class Resources:
     @property
     def generator(self) -> Generator:
         return self.generator_lazy.get()
+
+    @property
+    def judge(self) -> Judge | None:
+        """The generator read as a judge, where the settings want one and the generator can be read so."""
+        if not self.settings.wants_judge():
+            return None
+        generator = self.generator
+        return generator if isinstance(generator, Judge) else None
 
     @property
     def chunker(self) -> ChunkerSettings:

@@ -45,6 +45,8 @@ class Turn:
     abstained: bool = False
     fallback: bool = False
     guard: str = ""  # why the answer was refused before generation
+    premise: str = ""  # what the question takes for granted and the documents do not say
+    off_topic: bool = False  # the verified sentences do not answer the question
     done: bool = False
 
 

@@ -1,5 +1,6 @@
-"""Stage: text → verdicts. The embedding half of verification lives here (claims embedded, passage vectors
-reused from the index); the decision itself is `verify/checks.py`, pure."""
+"""Stage: text → verdicts. The model-bound halves of verification live here (claims embedded, passage vectors
+reused from the index; the generator read as a judge of each claim); the decision itself is
+`verify/checks.py`, pure."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..documents import Passage
-from ..models.base import Embedder
+from ..documents import NAME_ABSENT, NUMBER_ABSENT, Passage
+from ..models.base import Embedder, Judge
 from ..verify.checks import Verification, claims, verify
+from ..verify.judge import judge_prompt, window_around
 from .resources import Resources
 from .turn import Turn
 
@@ -37,11 +39,34 @@ def stored_vectors(res: Resources, passages: Sequence[Passage]) -> np.ndarray | 
     return None if None in rows else index.vectors[rows]
 
 
+_DECIDED = (NUMBER_ABSENT, NAME_ABSENT)  # an invented number or name needs no judge: the sentence is unsupported
+
+
+def judge_claims(judge: Judge, verification: Verification, passages: Sequence[Passage]) -> dict[int, float]:
+    """P(oui) for each claim not already decided, read against the window around its evidence (a couple of
+    sentences, not the whole prompt: a second or so each on two cores)."""
+    by_rank = {p.rank: p for p in passages}
+    judged: dict[int, float] = {}
+    for i, sentence in enumerate(verification.sentences):
+        if sentence.evidence is None or any(r.kind in _DECIDED for r in sentence.reasons):
+            continue
+        evidence = sentence.evidence
+        window = window_around(by_rank[evidence.rank].chunk.text, (evidence.start, evidence.end))
+        judged[i] = judge.yes_probability(judge_prompt(sentence.text, window))
+    return judged
+
+
 def check_with(res: Resources, text: str, passages: Sequence[Passage]) -> Verification:
-    """Claims are embedded only when there is something to compare them with (no model load otherwise)."""
+    """Claims are embedded only when there is something to compare them with (no model load otherwise); with a
+    judge, a second pure pass decides each claim on the judge's reading of its evidence."""
     texts = claims(text)
     cosines = similarity(res.embedder, texts, passages, stored_vectors(res, passages)) if texts and passages else None
-    return verify(text, passages, cosines, res.verify_params)
+    verification = verify(text, passages, cosines, res.verify_params)
+    judge = res.judge if texts and passages else None
+    if judge is None:
+        return verification
+    judged = judge_claims(judge, verification, passages)
+    return verify(text, passages, cosines, res.verify_params, judged, res.judge_params) if judged else verification
 
 
 class Verify:

@@ -20,6 +20,7 @@ from ..config import MAX_K_OFFERED
 from ..documents import Answer
 from ..errors import AssistantError
 from ..verify.wording import dropped_passages
+from .check_view import build_check_panel
 from .common import Pool, import_gradio, stream_answer, user_message
 from .render import answer_html, cards_html
 
@@ -180,6 +181,7 @@ def build_chat(pool: Pool) -> Any:
             files = gr.File(file_count="multiple", label="Fichiers", elem_id="files")
             index_btn = gr.Button("Indexer", elem_id="index-btn")
             upload_status = gr.HTML("", elem_id="upload-status")
+        build_check_panel(lambda: pool.get(coll.DEFAULT), prefix="v")
         with gr.Accordion("Avis des agents", open=False):
             export_btn = gr.Button("Exporter les avis (JSONL pour l'évaluation)")
             export_file = gr.File(label="Export", interactive=False)

@@ -90,14 +90,25 @@ def used_documents(answer: Answer) -> list[str]:
     return list(dict.fromkeys(p.chunk.metadata.get("title") or p.chunk.doc for p in chosen))
 
 
+def not_kept(answer: Answer) -> str:
+    """Why the model's own text is not what the user reads."""
+    if answer.off_topic:
+        return "Texte du modèle, non retenu : il ne répond pas à la question posée"
+    if not answer.abstained:
+        return "Texte du modèle, remplacé par la citation des documents qui répond à la question"
+    return "Texte du modèle, non retenu faute d'appui dans les documents"
+
+
 def answer_html(answer: Answer, prefix: str = "p") -> str:
     ranks = {p.rank for p in answer.passages}
     if answer.abstained or answer.fallback or not answer.sentences:
         body = f"<p>{_plain_with_links(answer.answer, prefix, ranks)}</p>"
         if answer.raw_answer and answer.sentences:
+            # Refused: the model's sentences with their verdicts. Quoted instead: the sentences are the quote's.
+            raw = sentences_html(answer, prefix) if answer.abstained else escape(answer.raw_answer)
             body += (
-                '<details class="raw"><summary>Texte du modèle, non retenu faute d\'appui dans les documents'
-                f"</summary><p>{sentences_html(answer, prefix)}</p></details>"
+                f'<details class="raw"><summary>{escape(not_kept(answer))}'
+                f"</summary><p>{raw}</p></details>"
             )
     else:
         body = f"<p>{sentences_html(answer, prefix)}</p>"

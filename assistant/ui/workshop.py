@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import AssistantError
 from ..workshop.deck import Card
 from ..workshop.room import ALONE, GROUNDED, SAMPLES, Workshop, choices, play, points, resample, reveal
+from .check_view import build_check_panel
 from .common import import_gradio, user_message
 from .render import cards_html, sentences_html
 from .workshop_view import numbered_html, samples_html, token_html
@@ -50,6 +51,7 @@ def build_workshop(ws: Workshop) -> Any:
                 passages = gr.HTML("")
             board = gr.Dataframe(headers=["Pseudonyme", "Points", "Accord avec le vérificateur"],
                                  label="Classement de la session", elem_id="board", interactive=False)
+            build_check_panel(ws.assistant, prefix="wv")
         with gr.Tab("Animation", elem_id="facilitator-tab"):
             summary = gr.HTML("", elem_id="summary")
             refresh = gr.Button("Actualiser", elem_id="refresh")

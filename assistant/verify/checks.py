@@ -6,12 +6,16 @@ A sentence's support by a passage combines two signals computed without any extr
 rescaled to [0, 1] and mixed by `VerifyParams.alpha`. A sentence is supported when its best passage scores at
 least `threshold` *and* every number, date and proper name of the sentence occurs in some passage.
 The parameters are calibrated on hand-labelled answer sentences: see bench/calibrate_verifier.py.
+
+Where the model has been asked as a judge (`judged`: P(oui) that the sentence's evidence window justifies it,
+from `pipeline/judge.py`), that probability is mixed with the cheap score (`verify/judge.py`) and decides the
+sentence: word overlap alone passes a falsehood made of the passage's own words and refuses a paraphrase.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +26,7 @@ from ..documents import (
     LOW_SUPPORT,
     MISSING_PASSAGE,
     NAME_ABSENT,
+    NOT_ENTAILED,
     NUMBER_ABSENT,
     SENTENCE_REASONS,
     Citation,
@@ -31,6 +36,7 @@ from ..documents import (
     SentenceVerdict,
 )
 from ..text import STOPWORDS, content_tokens, fold, normalize_for_match, split_sentences, terms
+from .judge import DEFAULT_JUDGE, JudgeParams, combined
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;-]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[ .,]\d{3})*(?:[.,]\d+)?")
@@ -164,13 +170,13 @@ def claims(answer: str) -> list[str]:
     return [strip_markers(answer[s:e]) for s, e in claim_spans(answer)]
 
 
-def _sentence_reasons(missing: list[str], score: float, params: VerifyParams) -> list[Reason]:
+def _sentence_reasons(missing: list[str], score: float, threshold: float, judged: bool) -> list[Reason]:
     numbers = [t for t in missing if any(ch.isdigit() for ch in t)]
     names = [t for t in missing if t not in numbers]
     reasons = [Reason(NUMBER_ABSENT, terms=numbers)] if numbers else []
     reasons += [Reason(NAME_ABSENT, terms=names)] if names else []
-    if score < params.threshold:
-        reasons.append(Reason(LOW_SUPPORT, score=round(score, 4)))
+    if score < threshold:
+        reasons.append(Reason(NOT_ENTAILED if judged else LOW_SUPPORT, score=round(score, 4)))
     return reasons
 
 
@@ -198,9 +204,13 @@ def verify(
     passages: Sequence[Passage],
     similarity: np.ndarray | None = None,
     params: VerifyParams = DEFAULT_PARAMS,
+    judged: Mapping[int, float] | None = None,
+    judge: JudgeParams = DEFAULT_JUDGE,
 ) -> Verification:
     """`similarity[i, j]`: cosine of claim i (as listed by claims()) with passages[j]; None: overlap only.
+    `judged[i]`: the judge's P(oui) for claim i against its evidence (the best passage of a first pass).
     Each sentence gets its typed reasons and its evidence span; each citation its verdict and cited span."""
+    judged = judged or {}
     by_rank = {p.rank: p for p in passages}
     sentences: list[SentenceVerdict] = []
     citations: list[Citation] = []
@@ -213,8 +223,12 @@ def verify(
             scores[p.rank] = support_score(overlap_score(raw, p.chunk.text), cosine, params)
         best = max(scores, key=lambda r: scores[r]) if scores else None
         missing = unsupported_terms(raw, passages)
+        is_judged = i in judged and best is not None
+        if is_judged:
+            scores[best] = combined(judged[i], scores[best], judge)
+        threshold = judge.threshold if is_judged else params.threshold
         score = scores[best] if best is not None else 0.0
-        reasons = _sentence_reasons(missing, score, params)
+        reasons = _sentence_reasons(missing, score, threshold, is_judged)
         markers = markers_in(raw)
         evidence_rank = best if score > 0 else None
         # The passage sentence closest to the claim, once per passage cited or holding the evidence: what the UI
@@ -224,7 +238,8 @@ def verify(
         sentence_citations = []
         for marker in markers:
             cited = by_rank.get(marker)
-            ok = cited is not None and scores[marker] >= params.threshold and not missing
+            bar = threshold if marker == best else params.threshold
+            ok = cited is not None and scores[marker] >= bar and not missing
             sentence_citations.append(Citation(
                 marker=marker, passage_rank=marker if cited else None, sentence=i, supported=ok, span=spans.get(marker)
             ))

@@ -1,10 +1,12 @@
 """The model as a judge: « does this passage fully justify this claim? », read as P(oui) from the next-token
 logits (no generation). Word overlap passes a false sentence made of the passage's own words and refuses a
-correct paraphrase; the judge reads the meaning. Prompt building is here (pure); the model call is the
-generator's `yes_probability`.
+correct paraphrase; the judge reads the meaning. Prompt building and the way its probability is combined with
+the cheap signals are here (pure); the model call is the generator's `yes_probability`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from ..answer.prompt import Prompt
 from ..text import split_sentences
@@ -13,15 +15,48 @@ SYSTEM = "Tu vérifies des affirmations. Réponds uniquement par oui ou par non.
 QUESTION = (
     "L'affirmation est-elle entièrement justifiée par le passage (mêmes chiffres, noms, lieux, dates, même sens) ?"
 )
+ANSWERS = "Ce texte donne-t-il l'information que la question demande (pas seulement un fait voisin) ?"
 
 
-def judge_prompt(claim: str, evidence: str) -> Prompt:
-    """Evidence first, claim last: claims judged against the same evidence share the prompt's prefix."""
-    user = f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{QUESTION}"
+@dataclass(frozen=True)
+class JudgeParams:
+    """Chosen on data (bench/judge.py on eval/verifier_labels.jsonl, bench/honesty.py on stored eval runs;
+    numbers in bench/README.md). The judge's P(oui) is mixed with the cheap support score (overlap + cosine):
+    together they separate supported from unsupported sentences better than either alone."""
+
+    weight: float = 0.5  # share of the judge in the combined score
+    threshold: float = 0.5  # combined score from which a sentence is supported
+    # P(oui) below which a sentence is unsupported whatever its overlap: a falsehood made of the passage's own
+    # words has overlap 1.0 and would pass any mix. On the 69 labels, no supported sentence fell below 0.1.
+    floor: float = 0.1
+    premise: float = 0.1  # P(oui) below which the question's presupposition is unsupported
+    answers: float = 0.1  # P(oui) below which a supported answer does not answer the question
+    rescue: float = 0.4  # P(oui) from which a quoted passage sentence answers a question the model refused
+
+
+DEFAULT_JUDGE = JudgeParams()
+
+
+def combined(p_yes: float, cheap: float, params: JudgeParams = DEFAULT_JUDGE) -> float:
+    """The support score of a judged sentence; 0 under the floor (the judge vetoes)."""
+    return 0.0 if p_yes < params.floor else params.weight * p_yes + (1 - params.weight) * cheap
+
+
+def _prompt(user: str) -> Prompt:
     return Prompt(
         messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}],
         completion=f"{SYSTEM}\n\n{user}\nRéponse :",
     )
+
+
+def judge_prompt(claim: str, evidence: str) -> Prompt:
+    """Evidence first, claim last: claims judged against the same evidence share the prompt's prefix."""
+    return _prompt(f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{QUESTION}")
+
+
+def answers_prompt(question: str, text: str) -> Prompt:
+    """Supported is not answering: a true sentence about something else is a refusal, not an answer."""
+    return _prompt(f"Question : {question.strip()}\n\nTexte : {text.strip()}\n\n{ANSWERS}")
 
 
 def window_around(text: str, span: tuple[int, int], sentences: int = 1) -> str:

@@ -15,6 +15,7 @@ from ..documents import (
     LOW_SUPPORT,
     MISSING_PASSAGE,
     NAME_ABSENT,
+    NOT_ENTAILED,
     NUMBER_ABSENT,
     Reason,
     SentenceVerdict,
@@ -28,7 +29,9 @@ def describe(reason: Reason) -> str:
     if reason.kind == NAME_ABSENT:
         return f"nom absent des sources : {', '.join(reason.terms)}"
     if reason.kind == LOW_SUPPORT:
-        return f"non étayé par les passages (appui {reason.score or 0:.2f})"
+        return "les passages ne disent pas l'essentiel de cette phrase"
+    if reason.kind == NOT_ENTAILED:
+        return "le sens de cette phrase n'est pas celui des passages (relecture par le modèle)"
     fix = f" ; c'est le passage {reason.replacement} qui le dit" if reason.replacement else ""
     if reason.kind == DECORATIVE_CITATION:
         return f"citation [{reason.marker}] décorative : le passage {reason.marker} ne dit pas cela{fix}"
@@ -42,6 +45,7 @@ _CATEGORY = {
     NUMBER_ABSENT: "chiffre ou date inventé",
     NAME_ABSENT: "nom inventé",
     LOW_SUPPORT: "affirmation non étayée",
+    NOT_ENTAILED: "sens déformé ou non étayé",
     DECORATIVE_CITATION: "citation décorative",
     MISSING_PASSAGE: "citation décorative",
 }
@@ -89,6 +93,11 @@ def underline_terms(text: str, terms: Iterable[str], tag: str = 'u class="term"'
         return out
     close = tag.split()[0]
     return re.sub("|".join(map(re.escape, wanted)), lambda m: f"<{tag}>{m.group()}</{close}>", out)
+
+
+def off_topic() -> str:
+    """Said when the answer's sentences hold but answer another question than the one asked."""
+    return "La réponse rédigée ne répondait pas à la question posée : elle n'est pas montrée."
 
 
 def dropped_passages(count: int) -> str:

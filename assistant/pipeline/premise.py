@@ -1,0 +1,56 @@
+"""Stage: before generating, check what the question takes for granted. « Pourquoi le SITIV a-t-il choisi
+Office 365 ? » over documents that say the opposite must not get a justification: the answer names the premise
+as unsupported and quotes what the documents do say. Such an answer is an abstention (the question as asked has
+no answer in the documents) and carries the premise (`premise` in `ask --json`).
+
+The premise is unsupported when it holds a number or name found in no passage, or, with a judge, when the
+judge does not read it in the passage windows closest to it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..answer.extractive import best_sentences, format_extracts
+from ..verify.checks import best_window, unsupported_terms
+from ..verify.judge import judge_prompt, window_around
+from ..verify.premise import premise_of, unsupported_premise_text
+from .resources import Resources
+from .turn import Turn
+
+WHAT_THEY_SAY = "Ce qu'ils disent de plus proche :"
+_WINDOWS_READ = 2  # the premise's best-aligned windows, one per passage, that the judge reads
+
+
+def premise_support(premise: str, turn: Turn, res: Resources) -> float | None:
+    """P(oui) that the passages state the premise (0 when a number or name of it is in none of them); None when
+    nothing can tell (no judge and no absent term)."""
+    if unsupported_terms(premise, turn.passages):
+        return 0.0
+    judge = res.judge
+    if judge is None:
+        return None
+    aligned = sorted(((*best_window(premise, p.chunk.text), p) for p in turn.passages), key=lambda x: -x[0])
+    return max(
+        judge.yes_probability(judge_prompt(premise, window_around(p.chunk.text, span)))
+        for _, span, p in aligned[:_WINDOWS_READ]
+    )
+
+
+class Premise:
+    timing = "verify"
+
+    def run(self, turn: Turn, res: Resources) -> Turn:
+        request = turn.request
+        if request.no_retrieval or request.mode != "generative" or not turn.passages:
+            return turn
+        premise = premise_of(request.question)
+        if premise is None:
+            return turn
+        support = premise_support(premise, turn, res)
+        if support is None or support >= res.judge_params.premise:
+            return turn
+        extracts = best_sentences(request.question, turn.passages, res.bm25.idf)
+        shown = unsupported_premise_text(premise)
+        if extracts:
+            shown += f"\n\n{WHAT_THEY_SAY} {format_extracts(extracts)}"
+        return replace(turn, shown=shown, abstained=True, premise=premise, fallback=bool(extracts), done=True)

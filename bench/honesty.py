@@ -1,0 +1,120 @@
+"""Replay the honesty stages (premise, judge, relevance, fallback) over the stored answers of eval runs.
+
+    python bench/honesty.py /tmp/sitiv-run/report.json --index index [--grid]
+
+Generation is deterministic and does not depend on what follows it, so the raw answers of a run (`raw_answer`,
+with its passages) are checked again by the product's own stages without generating anything: the premise
+check, verification with the judge, the « does it answer? » check and the fallback. The judge's P(oui) values
+are kept by prompt, so `--grid` sweeps the judge thresholds at no extra model cost. Metrics are computed by the
+same function as `assistant eval`. A premise found unsupported would have skipped generation: that row is
+replayed as the product would have answered it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from assistant.answer.prompt import Prompt
+from assistant.config import load_settings
+from assistant.documents import Chunk, Passage
+from assistant.evaluate.metrics import answer_has_keys, compute_metrics
+from assistant.pipeline.factory import build_assistant
+from assistant.pipeline.fallback import Fallback
+from assistant.pipeline.premise import Premise
+from assistant.pipeline.relevance import Relevance
+from assistant.pipeline.turn import Request, Turn
+from assistant.pipeline.verify import Verify
+from assistant.verify.judge import DEFAULT_JUDGE, JudgeParams
+
+SHOWN = ("abstention_recall", "false_abstention_rate", "hallucination_rate", "faithfulness",
+         "shown_citation_precision", "answer_key_recall", "premise_named", "premise_false_alarm")
+
+
+class MemoJudge:
+    """The generator's judge, each prompt read once (a grid replays the same prompts)."""
+
+    def __init__(self, generator: Any) -> None:
+        self.generator = generator
+        self.name = generator.name
+        self.memo: dict[str, float] = {}
+        self.seconds = 0.0
+
+    def yes_probability(self, prompt: Prompt) -> float:
+        if prompt.completion not in self.memo:
+            started = time.perf_counter()
+            self.memo[prompt.completion] = self.generator.yes_probability(prompt)
+            self.seconds += time.perf_counter() - started
+        return self.memo[prompt.completion]
+
+
+def replay(row: dict[str, Any], assistant: Any, judge_on: bool) -> dict[str, Any]:
+    passages = [Passage(p["rank"], Chunk(f"{p['doc']}#{p['start']}", p["doc"], p["start"], p["end"], p["text"],
+                                         p.get("metadata", {})), p["score"]) for p in row["passages"]]
+    turn = Turn(Request(question=row["question"], query=row["question"], k=len(passages)), passages=passages,
+                raw=row["raw_answer"])
+    stages = (Premise(), Verify(), Relevance(), Fallback()) if judge_on else (Verify(), Fallback())
+    for stage in stages:
+        if turn.done:
+            break
+        turn = stage.run(turn, assistant.res)
+    v = turn.verification
+    return {
+        **row,
+        "answer": turn.shown,
+        "abstained": turn.abstained,
+        "premise": turn.premise,
+        "off_topic": turn.off_topic,
+        "sentences": [json.loads(json.dumps(s.__dict__, default=lambda o: o.__dict__)) for s in v.sentences]
+        if v else [],
+        "citations": [c.__dict__ for c in v.citations] if v else [],
+        "answer_keys_ok": not turn.abstained and answer_has_keys(turn.shown, row.get("answer_keys") or []),
+    }
+
+
+def line(label: str, metrics: dict[str, float | None]) -> str:
+    return f"{label:34s} " + " ".join(f"{'—':>8s}" if metrics[k] is None else f"{metrics[k]:8.3f}" for k in SHOWN)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("report", type=Path)
+    parser.add_argument("--index", type=Path, default=Path("index"))
+    parser.add_argument("--profile", default="quality")
+    parser.add_argument("--grid", action="store_true", help="sweep the judge thresholds")
+    parser.add_argument("--out", type=Path, default=None, help="write the replayed rows (JSONL)")
+    args = parser.parse_args()
+    report = json.loads(args.report.read_text(encoding="utf-8"))
+    rows = [r for r in report["items"] if r.get("status") == "ok" and r.get("raw_answer") is not None]
+    base = build_assistant(load_settings(profile=args.profile, index_dir=args.index, judge="on"))
+    judge = MemoJudge(base.generator)
+    assistant = base.derive(generator_factory=lambda: judge, generator_name=base.model_names.get("generator", ""))
+    off = base.derive(judge="off")
+    print(f"{args.report}: {len(rows)} answers; judge {judge.name}")
+    print(f"{'variant':34s} " + " ".join(f"{k[:8]:>8s}" for k in SHOWN))
+    print(line("word overlap + cosine (no judge)", compute_metrics([replay(r, off, False) for r in rows], k=5)))
+    started = time.perf_counter()
+    replayed = [replay(r, assistant, True) for r in rows]
+    print(line("with the judge (defaults)", compute_metrics(replayed, k=5)))
+    print(f"judge: {len(judge.memo)} prompts read, {judge.seconds / max(1, len(rows)):.2f} s per question "
+          f"(replay {time.perf_counter() - started:.0f} s)")
+    if args.out:
+        args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in replayed), encoding="utf-8")
+    if not args.grid:
+        return
+    grid = itertools.product((0.4, 0.5, 0.6), (0.1, 0.2, 0.3), (0.05, 0.1, 0.2), (0.4, 0.5, 0.7))
+    for threshold, premise, answers, rescue in grid:
+        assistant.res.judge_params = replace(DEFAULT_JUDGE, threshold=threshold, premise=premise, answers=answers,
+                                             rescue=rescue)
+        metrics = compute_metrics([replay(r, assistant, True) for r in rows], k=5)
+        print(line(f"thr {threshold} prem {premise} ans {answers} resc {rescue}", metrics))
+    assistant.res.judge_params = JudgeParams()
+
+
+if __name__ == "__main__":
+    main()

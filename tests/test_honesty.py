@@ -1,0 +1,140 @@
+"""The honesty stages with a scripted judge: the premise check, the judge's verdict on each sentence, the
+« does it answer? » check and the quotation shown instead of a needless refusal. Exact outcomes in
+milliseconds; the real judge's quality is measured by bench/judge.py and bench/honesty.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.answer.prompt import ABSTENTION
+from assistant.documents import NAME_ABSENT, NOT_ENTAILED
+from assistant.pipeline.fallback import CLOSEST, FOUND
+from assistant.pipeline.premise import WHAT_THEY_SAY
+from assistant.verify.judge import ANSWERS, QUESTION
+from assistant.verify.premise import premise_of, unsupported_premise_text
+from assistant.verify.wording import describe, off_topic
+from tests.fakes import MOVE, ScriptedJudge, scripted_assistant
+
+DEPLOY = "Le syndicat déploie LibreOffice sur tous les postes des communes adhérentes."
+
+
+def rank_of(assistant, question: str, doc: str) -> int:  # type: ignore[no-untyped-def]
+    return next(p.rank for p in assistant.search(question) if p.chunk.doc == doc)
+
+
+def test_question_forms_and_their_premises() -> None:
+    assert premise_of("Pourquoi le SITIV a-t-il choisi Microsoft Office 365 ?") == (
+        "le SITIV a choisi Microsoft Office 365")
+    assert premise_of("Quand le SITIV a-t-il quitté Vénissieux pour s'installer à Lyon ?") == (
+        "le SITIV a quitté Vénissieux pour s'installer à Lyon")
+    assert premise_of("Pourquoi Michèle Picard a-t-elle démissionné ?") == "Michèle Picard a démissionné"
+    assert premise_of("Le SITIV a bien signé un partenariat avec Google, n'est-ce pas ? Combien rapporte-t-il ?") == (
+        "le SITIV a signé un partenariat avec Google")
+    assert premise_of("Pourquoi est-ce que le syndicat utilise Azure ?") == "le syndicat utilise Azure"
+    # Questions that presuppose nothing beyond their subject are left alone.
+    assert premise_of("Combien de communes le syndicat regroupe-t-il ?") is None
+    assert premise_of("Qui est le président ?") is None
+    assert premise_of("Le syndicat a-t-il abandonné LibreOffice ?") is None  # a yes/no question asks, not assumes
+    assert unsupported_premise_text("il a démissionné") == "Les documents ne disent pas qu'il a démissionné."
+
+
+def test_a_premise_the_judge_does_not_read_in_the_passages_is_named_and_nothing_is_generated(tmp_path: Path) -> None:
+    def verdict(user: str) -> float:
+        return 0.02 if "Affirmation : le syndicat a abandonné LibreOffice" in user else 0.9
+
+    assistant, generator = scripted_assistant(tmp_path, "ne doit pas être généré", verdict=verdict)
+    answer = assistant.ask("Pourquoi le syndicat a-t-il abandonné LibreOffice ?")
+    assert answer.abstained and answer.premise == "le syndicat a abandonné LibreOffice"
+    assert answer.answer.startswith("Les documents ne disent pas que le syndicat a abandonné LibreOffice.")
+    n = next(p.rank for p in answer.passages if p.chunk.doc == "logiciels.txt")
+    assert f"{WHAT_THEY_SAY} « {DEPLOY} » [{n}]" in answer.answer
+    assert generator.prompts == []  # refused before generation: no seconds spent writing a justification
+    assert answer.to_json()["premise"] == "le syndicat a abandonné LibreOffice"
+
+
+def test_a_premise_the_passages_state_lets_the_question_through(tmp_path: Path) -> None:
+    assistant, _ = scripted_assistant(tmp_path, "", verdict=lambda user: 0.95)
+    question = "Pourquoi le syndicat déploie-t-il LibreOffice ?"
+    n = rank_of(assistant, question, "logiciels.txt")
+    assistant.res.generator.script = f"Cette migration permet de se passer de Office 365 et de ses abonnements. [{n}]"
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.premise == ""
+    assert answer.sentences[0].supported
+
+
+def test_without_a_judge_an_absent_name_in_the_premise_still_refuses(tmp_path: Path) -> None:
+    assistant, generator = scripted_assistant(tmp_path, "ne doit pas être généré")
+    answer = assistant.ask("Pourquoi le syndicat a-t-il choisi Azure ?")
+    assert answer.abstained and answer.premise == "le syndicat a choisi Azure"
+    assert generator.prompts == []
+
+
+def test_the_judge_refuses_a_falsehood_made_of_the_passage_words(tmp_path: Path) -> None:
+    falsehood = "Le syndicat déploie Office 365 sur tous les postes des communes adhérentes."
+
+    def verdict(user: str) -> float:
+        return 0.01 if f"Affirmation : {falsehood}" in user or ANSWERS in user else 0.9
+
+    assistant, generator = scripted_assistant(tmp_path, "", verdict=verdict)
+    question = "Que déploie le syndicat sur les postes ?"
+    n = rank_of(assistant, question, "logiciels.txt")
+    generator.script = f"{falsehood} [{n}]"
+    answer = assistant.ask(question)
+    sentence = answer.sentences[0]
+    assert not sentence.supported and [r.kind for r in sentence.reasons][:1] == [NOT_ENTAILED]
+    assert "n'est pas celui des passages" in describe(sentence.reasons[0])
+    # The same words without the judge pass: that is the hole the judge closes.
+    plain, _ = scripted_assistant(tmp_path / "plain", f"{falsehood} [{n}]")
+    assert plain.ask(question).sentences[0].supported
+
+
+def test_the_judge_accepts_a_paraphrase_word_overlap_refuses(tmp_path: Path) -> None:
+    paraphrase = "Le personnel est désormais à l'étroit dans l'immeuble actuel."
+    assistant, generator = scripted_assistant(tmp_path, "", verdict=lambda user: 0.97)
+    question = "Pourquoi le syndicat déménage-t-il ?"
+    n = rank_of(assistant, question, "demenagement.txt")
+    generator.script = f"{paraphrase} [{n}]"
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.sentences[0].supported and answer.sentences[0].cited == [n]
+    plain, _ = scripted_assistant(tmp_path / "plain", f"{paraphrase} [{n}]")
+    assert plain.ask(question).abstained
+
+
+def test_a_true_sentence_that_does_not_answer_is_a_refusal(tmp_path: Path) -> None:
+    def verdict(user: str) -> float:
+        return 0.01 if ANSWERS in user else 0.95
+
+    assistant, generator = scripted_assistant(tmp_path, "", verdict=verdict)
+    question = "Combien d'élèves reçoivent une tablette ?"
+    n = rank_of(assistant, question, "demenagement.txt")
+    generator.script = f"{MOVE} [{n}]"
+    answer = assistant.ask(question)
+    assert answer.sentences[0].supported  # true, but beside the question
+    assert answer.abstained and answer.off_topic
+    assert answer.answer.startswith(ABSTENTION) and off_topic() in answer.answer and CLOSEST in answer.answer
+
+
+def test_a_found_fact_is_quoted_instead_of_a_needless_refusal(tmp_path: Path) -> None:
+    def verdict(user: str) -> float:
+        return 0.9 if ANSWERS in user and "rentrée 2015" in user else 0.05
+
+    assistant, generator = scripted_assistant(tmp_path, ABSTENTION, verdict=verdict)
+    question = "Quand le syndicat emménagera-t-il dans ses nouveaux locaux de Vénissieux ?"
+    assert isinstance(generator, ScriptedJudge)
+    answer = assistant.ask(question.replace("Quand le syndicat emménagera-t-il", "À quelle date a lieu l'emménagement"))
+    n = next(p.rank for p in answer.passages if p.chunk.doc == "demenagement.txt")
+    assert not answer.abstained and answer.fallback
+    assert answer.answer == f"{FOUND} « {MOVE} » [{n}]"
+    assert answer.sentences and all(s.supported for s in answer.sentences)
+    assert answer.raw_answer == ABSTENTION  # the model's own refusal stays on record
+
+
+def test_an_invented_name_is_decided_without_asking_the_judge(tmp_path: Path) -> None:
+    assistant, generator = scripted_assistant(tmp_path, "", verdict=lambda user: 0.01 if ANSWERS in user else 0.99)
+    question = "Que déploie le syndicat sur les postes ?"
+    n = rank_of(assistant, question, "logiciels.txt")
+    generator.script = f"Le syndicat déploie Azure sur tous les postes des communes adhérentes. [{n}]"
+    answer = assistant.ask(question)
+    assert [r.kind for r in answer.sentences[0].reasons][:1] == [NAME_ABSENT]
+    assert isinstance(generator, ScriptedJudge)
+    assert not any(QUESTION in user for user in generator.judged)
