@@ -46,7 +46,8 @@ def test_a_false_premise_is_named_and_a_pasted_text_is_checked(page: Any, judged
     ask(page, OFFICE)
     shown = page.locator("#chat .ans").last.inner_text()
     assert "Les documents ne disent pas que le SITIV a choisi Microsoft Office 365" in shown
-    assert "Ce qu'ils disent de plus proche" in shown and "LibreOffice" in page.locator("#sources").inner_text()
+    assert "Ce qu'ils disent de plus proche" in shown
+    assert "LibreOffice" in (page.locator("#sources").text_content() or "")
     page.screenshot(path=str(ARTIFACTS / "chat-false-premise.png"), full_page=True)
 
     page.locator("#v-check-panel").get_by_text("Vérifier un texte").first.click()
