@@ -8,7 +8,7 @@ least `threshold` *and* every number, date and proper name of the sentence occur
 The parameters are calibrated on hand-labelled answer sentences: see bench/calibrate_verifier.py.
 
 Where the model has been asked as a judge (`judged`: P(oui) that the sentence's evidence window justifies it,
-from `pipeline/judge.py`), that probability is mixed with the cheap score (`verify/judge.py`) and decides the
+from `pipeline/verify.py`), that probability is mixed with the cheap score (`verify/judge.py`) and decides the
 sentence: word overlap alone passes a falsehood made of the passage's own words and refuses a paraphrase.
 """
 
