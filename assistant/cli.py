@@ -198,8 +198,7 @@ def ask_cmd(
 ) -> None:
     """Pose une question sur les documents indexés."""
     from .pipeline.factory import build_assistant
-    from .ui.render import not_kept
-    from .verify.wording import describe, dropped_passages
+    from .verify.wording import describe, dropped_passages, not_kept
 
     settings = _collection_settings(ctx, collection, index_dir=index_dir, k=k, mode=mode)
     assistant = build_assistant(settings, need_generator=settings.mode != "extractive" or settings.wants_judge())

@@ -16,7 +16,7 @@ import argparse
 import itertools
 import json
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from assistant.answer.prompt import Prompt
 from assistant.config import load_settings
 from assistant.documents import Chunk, Passage
 from assistant.evaluate.metrics import answer_has_keys, compute_metrics
+from assistant.pipeline.assistant import run_stages
 from assistant.pipeline.factory import build_assistant
 from assistant.pipeline.fallback import Fallback
 from assistant.pipeline.premise import Premise
@@ -59,10 +60,7 @@ def replay(row: dict[str, Any], assistant: Any, judge_on: bool) -> dict[str, Any
     turn = Turn(Request(question=row["question"], query=row["question"], k=len(passages)), passages=passages,
                 raw=row["raw_answer"])
     stages = (Premise(), Verify(), Relevance(), Fallback()) if judge_on else (Verify(), Fallback())
-    for stage in stages:
-        if turn.done:
-            break
-        turn = stage.run(turn, assistant.res)
+    turn = run_stages(turn, assistant.res, stages, {})
     v = turn.verification
     return {
         **row,
@@ -70,9 +68,8 @@ def replay(row: dict[str, Any], assistant: Any, judge_on: bool) -> dict[str, Any
         "abstained": turn.abstained,
         "premise": turn.premise,
         "off_topic": turn.off_topic,
-        "sentences": [json.loads(json.dumps(s.__dict__, default=lambda o: o.__dict__)) for s in v.sentences]
-        if v else [],
-        "citations": [c.__dict__ for c in v.citations] if v else [],
+        "sentences": [asdict(s) for s in v.sentences] if v else [],
+        "citations": [asdict(c) for c in v.citations] if v else [],
         "answer_keys_ok": not turn.abstained and answer_has_keys(turn.shown, row.get("answer_keys") or []),
     }
 

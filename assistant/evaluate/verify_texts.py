@@ -66,7 +66,7 @@ def passages_for(assistant: Assistant, text: str, question: str = "", per_claim:
 
 def verify_item(assistant: Assistant, item: TextItem) -> dict[str, Any]:
     given = item.passages is not None
-    passages = given_passages(item.passages or []) if given else assistant.search(item.question)
+    passages = given_passages(item.passages or []) if given else passages_for(assistant, item.answer, item.question)
     verification = assistant.check(item.answer, passages)
     return {
         "id": item.id,

@@ -90,15 +90,6 @@ def used_documents(answer: Answer) -> list[str]:
     return list(dict.fromkeys(p.chunk.metadata.get("title") or p.chunk.doc for p in chosen))
 
 
-def not_kept(answer: Answer) -> str:
-    """Why the model's own text is not what the user reads."""
-    if answer.off_topic:
-        return "Texte du modèle, non retenu : il ne répond pas à la question posée"
-    if not answer.abstained:
-        return "Texte du modèle, remplacé par la citation des documents qui répond à la question"
-    return "Texte du modèle, non retenu faute d'appui dans les documents"
-
-
 def answer_html(answer: Answer, prefix: str = "p") -> str:
     ranks = {p.rank for p in answer.passages}
     if answer.abstained or answer.fallback or not answer.sentences:
@@ -107,7 +98,7 @@ def answer_html(answer: Answer, prefix: str = "p") -> str:
             # Refused: the model's sentences with their verdicts. Quoted instead: the sentences are the quote's.
             raw = sentences_html(answer, prefix) if answer.abstained else escape(answer.raw_answer)
             body += (
-                f'<details class="raw"><summary>{escape(not_kept(answer))}'
+                f'<details class="raw"><summary>{escape(wording.not_kept(answer))}'
                 f"</summary><p>{raw}</p></details>"
             )
     else:

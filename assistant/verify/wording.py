@@ -17,6 +17,7 @@ from ..documents import (
     NAME_ABSENT,
     NOT_ENTAILED,
     NUMBER_ABSENT,
+    Answer,
     Reason,
     SentenceVerdict,
 )
@@ -98,6 +99,15 @@ def underline_terms(text: str, terms: Iterable[str], tag: str = 'u class="term"'
 def off_topic() -> str:
     """Said when the answer's sentences hold but answer another question than the one asked."""
     return "La réponse rédigée ne répondait pas à la question posée : elle n'est pas montrée."
+
+
+def not_kept(answer: Answer) -> str:
+    """Why the model's own text is not what the user reads."""
+    if answer.off_topic:
+        return "Texte du modèle, non retenu : il ne répond pas à la question posée"
+    if not answer.abstained:
+        return "Texte du modèle, remplacé par la citation des documents qui répond à la question"
+    return "Texte du modèle, non retenu faute d'appui dans les documents"
 
 
 def dropped_passages(count: int) -> str:
