@@ -256,53 +256,78 @@ def verify_cmd(ctx: click.Context, texts: Path, index_dir: Path | None, out: Pat
     click.echo(f"{len(rows)} texte(s) vérifié(s), {flagged} avec au moins une phrase non étayée → {out}")
 
 
-@main.command("chat")
-@index_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="adresse d'écoute (0.0.0.0 : tout le réseau)")
-@click.option("--port", type=int, default=7860, show_default=True, help="port HTTP")
-@click.option("--auth", default=None, help="« utilisateur:motdepasse » pour un poste partagé (ou ASSISTANT_AUTH)")
-@click.pass_context
-@_human_errors
-def chat_cmd(ctx: click.Context, index_dir: Path | None, host: str, port: int, auth: str | None) -> None:
-    """Lance le chat des agents dans le navigateur (http://127.0.0.1:7860)."""
+def _serve(ctx: click.Context, index_dir: Path | None, host: str, port: int, auth: str | None, deck: Path | None,
+           prepare: bool, opening: str) -> None:
+    """The chat and the workshop in one process (ui/server.py), the model loaded in the background at once."""
     from .pipeline.factory import build_assistant
-    from .ui.chat import build_chat
-    from .ui.common import Pool, launch, parse_auth
+    from .ui.common import Pool, parse_auth
+    from .ui.server import WORKSHOP_PATH, build_app, serve
+    from .workshop.deck import load_deck
+    from .workshop.prepare import Preparation, prepare_deck
+    from .workshop.room import Workshop
 
     settings = _settings(ctx, index_dir=index_dir)
     credentials = parse_auth(auth)
     if host not in ("127.0.0.1", "localhost") and credentials is None:
-        click.echo("Avertissement : chat ouvert au réseau sans mot de passe (--auth conseillé).", err=True)
+        click.echo("Avertissement : ouvert au réseau sans mot de passe (--auth conseillé).", err=True)
     pool = Pool(build_assistant(settings))
-    click.echo(f"Chat : http://{host}:{port}  (Ctrl+C pour arrêter)", err=True)
-    launch(build_chat(pool), host, port, credentials, settings)
+    cards = load_deck(deck)
+    ws = Workshop(pool.get, cards, settings.workshop_dir)
+    pool.warm_up()
+    prep = Preparation(total=len(cards), enabled=settings.memo == "on")
+    if prepare and prep.enabled:
+        prepare_deck(pool.get, cards, pool.queue.hold, prep)
+    elif not prepare:
+        prep = None
+    base = f"http://{host}:{port}"
+    click.echo(f"Chat : {base}/   Atelier : {base}{WORKSHOP_PATH}   (un seul modèle pour les deux ; Ctrl+C pour "
+               f"arrêter)", err=True)
+    click.echo(f"→ ouvrez {base}{opening}", err=True)
+    serve(build_app(pool, ws, credentials, prep), host, port)
+
+
+serve_options = [
+    index_option,
+    click.option("--host", default="127.0.0.1", show_default=True, help="adresse d'écoute (0.0.0.0 : tout le réseau)"),
+    click.option("--auth", default=None, help="« utilisateur:motdepasse » pour un poste partagé (ou ASSISTANT_AUTH)"),
+    click.option("--deck", type=click.Path(path_type=Path), default=None, help="jeu de cartes TOML de l'atelier"),
+]
+
+
+def _with(options: list[Callable[..., Any]]) -> Callable[..., Any]:
+    def apply(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return apply
+
+
+@main.command("chat")
+@_with(serve_options)
+@click.option("--port", type=int, default=7860, show_default=True, help="port HTTP")
+@click.option("--prepare", is_flag=True, help="préparer aussi les cartes de l'atelier en arrière-plan")
+@click.pass_context
+@_human_errors
+def chat_cmd(ctx: click.Context, index_dir: Path | None, host: str, auth: str | None, deck: Path | None, port: int,
+             prepare: bool) -> None:
+    """Lance le chat des agents (http://127.0.0.1:7860/), avec l'atelier sur /atelier (même modèle)."""
+    _serve(ctx, index_dir, host, port, auth, deck, prepare, "/")
 
 
 @main.command("workshop")
-@index_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="adresse d'écoute (0.0.0.0 : la salle)")
+@_with(serve_options)
 @click.option("--port", type=int, default=7861, show_default=True, help="port HTTP")
-@click.option("--auth", default=None, help="« utilisateur:motdepasse » (ou ASSISTANT_AUTH)")
-@click.option("--deck", type=click.Path(path_type=Path), default=None, help="jeu de cartes TOML (défaut : fourni)")
+@click.option("--no-prepare", is_flag=True, help="ne pas préparer les cartes à l'avance")
 @click.pass_context
 @_human_errors
-def workshop_cmd(
-    ctx: click.Context, index_dir: Path | None, host: str, port: int, auth: str | None, deck: Path | None
-) -> None:
-    """Lance l'atelier « découvrir les hallucinations » (participants et animation)."""
-    from .pipeline.factory import build_assistant
-    from .ui.common import Pool, launch, parse_auth
-    from .ui.render import CSS
-    from .ui.workshop import build_workshop
-    from .ui.workshop_view import WORKSHOP_CSS
-    from .workshop.deck import load_deck
-    from .workshop.room import Workshop
+def workshop_cmd(ctx: click.Context, index_dir: Path | None, host: str, auth: str | None, deck: Path | None,
+                 port: int, no_prepare: bool) -> None:
+    """Lance l'atelier « découvrir les hallucinations » (/atelier), cartes préparées à l'avance ; le chat
+    est servi par le même processus."""
+    from .ui.server import WORKSHOP_PATH
 
-    settings = _settings(ctx, index_dir=index_dir)
-    ws = Workshop(Pool(build_assistant(settings)).get, load_deck(deck), settings.workshop_dir)
-    click.echo(f"Atelier : http://{host}:{port}  (Ctrl+C pour arrêter)", err=True)
-    launch(build_workshop(ws), host, port, parse_auth(auth), settings, css=CSS + WORKSHOP_CSS,
-           allowed_paths=[str(settings.workshop_dir.resolve())])
+    _serve(ctx, index_dir, host, port, auth, deck, not no_prepare, WORKSHOP_PATH)
 
 
 @main.command("eval")
@@ -316,6 +341,8 @@ def workshop_cmd(
 @click.option("--resume", is_flag=True, help="reprendre une évaluation interrompue dans --out")
 @click.option("--compare", nargs=2, type=click.Path(path_type=Path), default=None, help="comparer deux rapports")
 @click.option("--concurrency", type=int, default=None, help="questions envoyées en parallèle (serveur distant)")
+@click.option("--memo", is_flag=True,
+              help="réutiliser les réponses déjà calculées (plus rapide, mais les temps ne mesurent plus le modèle)")
 @mode_option
 @click.pass_context
 @_human_errors
@@ -331,6 +358,7 @@ def eval_cmd(
     resume: bool,
     compare: tuple[Path, Path] | None,
     concurrency: int | None,
+    memo: bool,
     mode: str | None,
 ) -> None:
     """Évalue un jeu de questions (JSONL) et écrit report.json et report.html ; ou compare deux rapports."""
@@ -346,7 +374,7 @@ def eval_cmd(
 
     settings = _settings(ctx, index_dir=index_dir, k=k, mode=mode)
     items = read_eval_set(eval_set)[: limit or None]
-    settings = settings.replace(concurrency=concurrency)
+    settings = settings.replace(concurrency=concurrency, memo="on" if memo else "off")
     if settings.concurrency > 1 and settings.generator != "openai" and not retrieval_only:
         raise BadInput("--concurrency > 1 demande un serveur distant (--generator openai) : llama.cpp local sert "
                        "une question à la fois")

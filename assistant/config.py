@@ -25,7 +25,11 @@ class Settings:
     models_dir: Path = Path("models")
     collections_dir: Path = Path("collections")  # named indexes built from uploads (assistant/app/collections_store.py)
     feedback_path: Path = Path("feedback/feedback.jsonl")
-    workshop_dir: Path = Path("workshop")  # workshop sessions: sessions/<id>/session.json, .csv, recap.html
+    workshop_dir: Path = Path("workshop")
+    # Model outputs kept by (model, prompt, options): a question asked again is answered from here
+    # (models/memo.py). "off" for measurements: `assistant eval` turns it off unless asked.
+    memo_path: Path = Path("cache/outputs.sqlite")
+    memo: str = "on"  # workshop sessions: sessions/<id>/session.json, .csv, recap.html
     max_upload_bytes: int = 20_000_000
     queue_size: int = 64  # questions waiting for the model in the chat; beyond, new ones are refused with a message
     profile: str = "quality"  # which packaged models are the defaults: "quality" or "fast"
@@ -34,7 +38,15 @@ class Settings:
     remote_model: str = ""  # model name sent to that server (vLLM needs it; llama.cpp servers ignore it)
     remote_context: int = 4096  # context length of the served model
     concurrency: int = 1  # eval: questions in flight at once (only with a remote generator)
-    embedder: str | None = None  # path to a sentence-transformers folder, or a folder name in models_dir
+    embedder: str | None = None  # path to a sentence-transformers folder, a folder name in models_dir, or "openai"
+    # With embedder = "openai": the /v1/embeddings server (default: base_url), the model name it serves, the
+    # model's own query/document prompts (a served model does not apply them), batches sent `embed_concurrency`
+    # at a time.
+    embed_base_url: str | None = None
+    embed_model: str = ""
+    embed_query_prefix: str = ""
+    embed_document_prefix: str = ""
+    embed_concurrency: int = 4
     k: int = 5
     mode: str = "generative"  # or "extractive": quoted passage sentences only, zero generated words
     # Abstain before generating when the top passages hold less than this IDF-weighted share of the
@@ -49,6 +61,16 @@ class Settings:
     lexical_weight: float = 1.0
     candidates: int = 50  # how deep each ranking is read before fusion
     dedup_threshold: float = 0.8  # token-set Jaccard above which two passages count as one
+    # What of the passages the model reads (answer/context.py): the `context_whole` best-ranked passages
+    # whole, each other passage's best sentence, then the sentences sharing most of the question's terms up
+    # to `context_chars` characters in all; 0 sends whole passages. bench/context.py: prompt tokens × 0.70 on
+    # sitiv (answer keys still all in context: 0.972) and × 0.66 on PIAF dev (0.905 vs 0.950).
+    context_chars: int = 2000
+    context_whole: int = 1
+    # Greedy answers decoded with prompt-lookup drafts ("prompt") or one token per step ("off"). Same text
+    # either way; off by default because on two cores a batch of n tokens costs nearly n single steps, so
+    # drafts do not pay (bench/speculative.py: × 0.87–1.0); on wider machines they can.
+    speculative: str = "off"
     max_tokens: int = 256
     # The model read as a yes/no judge of each sentence, of the question's premise and of whether the answer
     # answers. "auto": on with the quality profile (the 1.5B judges well: bench/judge.py), off with the fast one
@@ -67,6 +89,15 @@ class Settings:
             raise BadInput(f"judge inconnu : {self.judge!r} (attendu : auto, on ou off)")
         if self.profile not in ("quality", "fast"):
             raise BadInput(f"profil inconnu : {self.profile!r} (attendu : quality ou fast)")
+        if self.context_chars < 0 or self.context_whole < 0:
+            raise BadInput(
+                f"context_chars et context_whole doivent être positifs ou nuls "
+                f"(reçus : {self.context_chars}, {self.context_whole})"
+            )
+        if self.memo not in ("on", "off"):
+            raise BadInput(f"memo inconnu : {self.memo!r} (attendu : on ou off)")
+        if self.speculative not in ("off", "prompt"):
+            raise BadInput(f"speculative inconnu : {self.speculative!r} (attendu : off ou prompt)")
         if self.max_tokens < 1:
             raise BadInput(f"max_tokens doit être positif (reçu : {self.max_tokens})")
         from .ingest.chunking import ChunkerSettings

@@ -48,6 +48,8 @@ class Passage:
     score: float
     dense_score: float | None = None
     lexical_score: float | None = None
+    # What of the chunk the model read (answer/context.py): spans in `chunk.text`; empty = the whole chunk.
+    windows: tuple[tuple[int, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +61,7 @@ class Passage:
             "start": self.chunk.start,
             "end": self.chunk.end,
             "metadata": dict(self.chunk.metadata),
+            "windows": [list(w) for w in self.windows],
         }
 
 

@@ -84,6 +84,7 @@ def scripted_assistant(
         (corpus / name).write_text(text, encoding="utf-8")
     generator = (ScriptedJudge(script, verdict, context=context) if verdict else
                  ScriptedGenerator(script, context=context))
+    settings.setdefault("memo_path", tmp_path / "cache" / "outputs.sqlite")
     s = load_settings(env={}, index_dir=tmp_path / "index", k=3, **settings)
     assistant = Assistant.create(s, HashingEmbedder, lambda: generator,
                                  {"embedder": "hashing-test", "generator": generator.name})

@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 
 from ..documents import Passage
+from .context import window_text
 from .injection import mask_instructions
 
 ABSTENTION = "Les documents fournis ne permettent pas de répondre à cette question."
@@ -30,7 +31,7 @@ def format_passage(passage: Passage, mask: bool = True) -> str:
     meta = passage.chunk.metadata
     source = ", ".join(x for x in (meta.get("title") or passage.chunk.doc, meta.get("date")) if x)
     # A passage cannot close its own tag, and sentences addressed to the model are masked (answer/injection.py).
-    body = passage.chunk.text.replace("<", "‹").replace(">", "›")
+    body = window_text(passage.chunk.text, passage.windows).replace("<", "‹").replace(">", "›")
     if mask:
         body, _ = mask_instructions(body)
     return f'<passage n="{passage.rank}" source="{source}">\n{body}\n</passage>'

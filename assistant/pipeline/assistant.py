@@ -1,4 +1,4 @@
-"""The flow, wired in one place: search → guard → premise → select → generate → verify → relevance → fallback.
+"""The flow, wired in one place: search → guard → premise → context → fit → generate → verify → relevance → fallback.
 
 `Assistant` is what the CLI, the UI, the eval runner and the benches receive (built by `factory.py`): every
 question goes through the same list of stages, whoever asks it.
@@ -26,14 +26,14 @@ from .premise import Premise
 from .relevance import Relevance
 from .resources import Lazy, Resources
 from .search import Search
-from .select import FitToContext
+from .select import FitToContext, SelectContext
 from .turn import MODES, Request, Stage, Turn
 from .verify import Verify, check_with
 
 # The flow. A new stage is one module and one entry here; `search()` runs the retrieval part alone.
 RETRIEVAL: tuple[Stage, ...] = (Search(),)
 ANSWER: tuple[Stage, ...] = (
-    CoverageGuard(), Premise(), FitToContext(), Generate(), Verify(), Relevance(), Fallback()
+    CoverageGuard(), Premise(), SelectContext(), FitToContext(), Generate(), Verify(), Relevance(), Fallback()
 )
 
 
@@ -41,6 +41,8 @@ def run_stages(turn: Turn, res: Resources, stages: Sequence[Stage], timings: dic
     for stage in stages:
         if turn.done:
             break
+        if turn.request.on_step:
+            turn.request.on_step(stage.step, turn)
         started = time.perf_counter()
         turn = stage.run(turn, res)
         timings[stage.timing] = timings.get(stage.timing, 0.0) + (time.perf_counter() - started) * 1000
@@ -83,6 +85,7 @@ class Assistant:
             names,
             self.res.verify_params,
             self.res.judge_params,
+            self.res.memo_lazy,
         )
         if settings.index_dir == self.res.settings.index_dir:
             derived.share_index(self.res)
@@ -163,9 +166,11 @@ class Assistant:
         temperature: float | None = None,
         seed: int | None = None,
         confidence: bool = False,
+        on_step: Callable[[str, Turn], None] | None = None,
     ) -> Answer:
         """Retrieve, answer, verify. `query` replaces the question for the search only (a follow-up rewritten
-        from the conversation); `confidence` records each generated piece with its probability (`Answer.tokens`)."""
+        from the conversation); `confidence` records each generated piece with its probability (`Answer.tokens`);
+        `on_step` is told before each stage, with the turn so far (the passages once the search is done)."""
         question = self.check_question(question)
         s = self.settings
         mode = mode or s.mode
@@ -177,7 +182,8 @@ class Assistant:
             seed=s.seed if seed is None else seed,
         )
         request = Request(question=question, query=query or question, k=k or s.k, mode=mode,
-                          no_retrieval=no_retrieval, options=options, confidence=confidence, on_token=on_token)
+                          no_retrieval=no_retrieval, options=options, confidence=confidence, on_token=on_token,
+                          on_step=on_step)
         timings = {"retrieve": 0.0, "generate": 0.0, "verify": 0.0}
         turn = run_stages(Turn(request), self.res, self.retrieval_stages + self.answer_stages, timings)
         return self._answer(turn, timings)

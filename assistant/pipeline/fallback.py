@@ -31,6 +31,7 @@ def _answering(extracts: list[Extract], turn: Turn, res: Resources) -> Extract |
 
 class Fallback:
     timing = "verify"
+    step = "verify"
 
     def run(self, turn: Turn, res: Resources) -> Turn:
         if not turn.abstained:

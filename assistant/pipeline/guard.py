@@ -15,6 +15,7 @@ from .turn import Turn
 
 class CoverageGuard:
     timing = "generate"
+    step = "question"
 
     def run(self, turn: Turn, res: Resources) -> Turn:
         minimum = res.settings.min_coverage

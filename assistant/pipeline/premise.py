@@ -38,6 +38,7 @@ def premise_support(premise: str, turn: Turn, res: Resources) -> float | None:
 
 class Premise:
     timing = "verify"
+    step = "question"
 
     def run(self, turn: Turn, res: Resources) -> Turn:
         request = turn.request

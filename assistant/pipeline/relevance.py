@@ -14,6 +14,7 @@ from .turn import Turn
 
 class Relevance:
     timing = "verify"
+    step = "verify"
 
     def run(self, turn: Turn, res: Resources) -> Turn:
         v = turn.verification

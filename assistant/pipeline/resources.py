@@ -16,6 +16,7 @@ from ..index import store as index_store
 from ..index.update import chunker_info
 from ..ingest.chunking import ChunkerSettings
 from ..models.base import Embedder, Generator, Judge
+from ..models.memo import Memo, MemoJudge
 from ..search.retrieve import BM25
 from ..verify.checks import DEFAULT_PARAMS, VerifyParams
 from ..verify.judge import DEFAULT_JUDGE, JudgeParams
@@ -56,7 +57,12 @@ class Resources:
     verify_params: VerifyParams = DEFAULT_PARAMS
     judge_params: JudgeParams = DEFAULT_JUDGE
 
+    memo_lazy: Lazy[Memo | None] | None = None
+
     def __post_init__(self) -> None:
+        if self.memo_lazy is None:
+            path = self.settings.memo_path
+            self.memo_lazy = Lazy(lambda: Memo(path) if self.settings.memo == "on" else None)
         self._index: Lazy[index_store.IndexData] = Lazy(self._load_index)
         self._bm25: Lazy[BM25] = Lazy(lambda: BM25([c.text for c in self.index.chunks]))
 
@@ -74,7 +80,15 @@ class Resources:
         if not self.settings.wants_judge():
             return None
         generator = self.generator
-        return generator if isinstance(generator, Judge) else None
+        if not isinstance(generator, Judge):
+            return None
+        memo = self.memo
+        return MemoJudge(generator, self.model_names.get("generator", ""), memo) if memo else generator
+
+    @property
+    def memo(self) -> Memo | None:
+        """Where model outputs are kept, None when the settings turn it off."""
+        return self.memo_lazy.get() if self.memo_lazy else None
 
     @property
     def chunker(self) -> ChunkerSettings:

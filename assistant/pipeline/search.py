@@ -24,6 +24,7 @@ def search(res: Resources, query: str, k: int) -> list[Passage]:
 
 class Search:
     timing = "retrieve"
+    step = "search"
 
     def run(self, turn: Turn, res: Resources) -> Turn:
         if turn.request.no_retrieval:

@@ -31,6 +31,7 @@ class Request:
     options: GenerationOptions = field(default_factory=GenerationOptions)
     confidence: bool = False  # record each generated piece with its probability
     on_token: Callable[[str], None] | None = None
+    on_step: Callable[[str, Turn], None] | None = None  # told before each stage (the UI shows where it is)
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,16 @@ class Turn:
     guard: str = ""  # why the answer was refused before generation
     premise: str = ""  # what the question takes for granted and the documents do not say
     off_topic: bool = False  # the verified sentences do not answer the question
+    prompt_tokens: int = 0  # of the prompt the model reads (the UI's time estimate)
     done: bool = False
+
+
+# What a person is told the flow is doing (ui/progress.py words them), in order.
+STEPS = ("search", "question", "read", "write", "verify")
 
 
 class Stage(Protocol):
     timing: str  # the `timings_ms` key its time counts under: "retrieve", "generate" or "verify"
+    step: str  # one of STEPS
 
     def run(self, turn: Turn, res: Resources) -> Turn: ...

@@ -71,6 +71,7 @@ def check_with(res: Resources, text: str, passages: Sequence[Passage]) -> Verifi
 
 class Verify:
     timing = "verify"
+    step = "verify"
 
     def run(self, turn: Turn, res: Resources) -> Turn:
         verification = check_with(res, turn.raw, turn.passages)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+import time
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
@@ -21,8 +22,9 @@ from ..documents import Answer
 from ..errors import AssistantError
 from ..verify.wording import dropped_passages
 from .check_view import build_check_panel
-from .common import Pool, import_gradio, stream_answer, user_message
-from .render import answer_html, cards_html
+from .common import Pool, follow_answer, import_gradio, user_message, wait_turn
+from .progress import Tracker, queue_line
+from .render import answer_html, cards_html, passages_html, progress_html
 
 log = logging.getLogger(__name__)
 
@@ -49,31 +51,45 @@ def respond(
     use_retrieval: bool,
     collection: str,
 ) -> Iterator[tuple[Any, ...]]:
-    """Yields (chat, sources, info, state, question box) as the answer streams in."""
-    history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": "…"}]
-    yield history, EMPTY_SOURCES, "", state, ""
+    """Yields (chat, sources, info, state, question box) as the answer goes: its place in the queue, then each
+    step with the elapsed time and an estimate, the passage cards as soon as they are found, the text as it is
+    written, and the verified answer."""
+    history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
     query = retrieval_query(question, state["questions"]) if use_retrieval else ""
+    tracker = Tracker(pool.speeds, step="queue")
+    ticket, working = pool.queue.take(), False
     try:
         assistant = pool.get(collection, model)
         asking = assistant.check_question(question)
+        history[-1] = {"role": "assistant", "content": progress_html(queue_line(pool.queue.ahead(ticket)))}
+        yield history, EMPTY_SOURCES, "", state, ""
+        for ahead in wait_turn(pool.queue, ticket):
+            history[-1] = {"role": "assistant", "content": progress_html(queue_line(ahead))}
+            yield history, EMPTY_SOURCES, "", state, ""
 
-        def ask(on_token: Any) -> Answer:
-            return assistant.ask(
-                asking, k=int(k), no_retrieval=not use_retrieval, on_token=on_token, mode=MODES[mode_label], query=query
-            )
+        def ask(on_token: Any, on_step: Any) -> Answer:
+            return assistant.ask(asking, k=int(k), no_retrieval=not use_retrieval, on_token=on_token,
+                                 mode=MODES[mode_label], query=query, on_step=on_step)
 
-        for item in stream_answer(ask):
-            if isinstance(item, Answer):
-                answer = item
-            else:
-                history[-1] = {"role": "assistant", "content": escape(item) + " ▌"}
-                yield history, EMPTY_SOURCES, "", state, ""
+        sources = EMPTY_SOURCES
+        working = True  # from here the worker gives the model back when it is done, even if the page closes
+        for update in follow_answer(ask, tracker, on_finish=lambda: pool.queue.release(ticket)):
+            if update.done:
+                answer = update.result
+                break
+            if update.passages is not None:
+                sources = passages_html(update.passages)
+            history[-1] = {"role": "assistant", "content": progress_html(tracker.line(), update.text)}
+            yield history, sources, "", state, ""
     except Exception as exc:
         if not isinstance(exc, AssistantError):
             log.exception("question failed")
         history[-1] = {"role": "assistant", "content": escape(user_message(exc))}
         yield history, EMPTY_SOURCES, "", state, question
         return
+    finally:
+        if not working:
+            pool.queue.release(ticket)
     state = {"questions": [*state["questions"], asking], "last": answer, "query": query, "collection": collection}
     history[-1] = {"role": "assistant", "content": answer_html(answer)}
     info = []
@@ -81,9 +97,10 @@ def respond(
         info.append(f"Question de suivi : recherche lancée avec « {escape(query)} »")
     if answer.dropped:
         info.append(dropped_passages(answer.dropped))
+    seconds = time.monotonic() - tracker.started
     info.append(
         f"Collection : {escape(collection)} · modèle : {escape(answer.model.get('generator') or '—')} · "
-        f"{answer.timings_ms.get('generate', 0) / 1000:.1f} s"
+        f"réponse en {seconds:.1f} s"
     )
     yield history, cards_html(answer), "<br>".join(info), state, ""
 
@@ -181,7 +198,7 @@ def build_chat(pool: Pool) -> Any:
             files = gr.File(file_count="multiple", label="Fichiers", elem_id="files")
             index_btn = gr.Button("Indexer", elem_id="index-btn")
             upload_status = gr.HTML("", elem_id="upload-status")
-        build_check_panel(lambda: pool.get(coll.DEFAULT), prefix="v")
+        build_check_panel(lambda: pool.get(coll.DEFAULT), pool.queue, prefix="v")
         with gr.Accordion("Avis des agents", open=False):
             export_btn = gr.Button("Exporter les avis (JSONL pour l'évaluation)")
             export_file = gr.File(label="Export", interactive=False)
@@ -194,7 +211,7 @@ def build_chat(pool: Pool) -> Any:
             yield from respond(pool, *args)
 
         for trigger in (question.submit, send.click):
-            trigger(on_ask, inputs, outputs, concurrency_id="model", api_visibility="private")
+            trigger(on_ask, inputs, outputs, show_progress="hidden", api_visibility="private")
         for button, kind in ((useful, "useful"), (wrong, "wrong"), (hallu, "hallucination")):
             button.click(lambda c, s, kind=kind: give_feedback(pool, kind, c, s), [comment, state],
                          [fb_status, comment], api_visibility="private")
@@ -213,7 +230,8 @@ def build_chat(pool: Pool) -> Any:
             """Pose une question ; renvoie l'objet de `assistant ask --json`."""
             if mode not in MODES.values():
                 mode = MODES.get(mode, mode)
-            return pool.get(collection).ask(question, k=int(k), mode=mode, no_retrieval=no_retrieval).to_json()
+            with pool.queue.hold():
+                return pool.get(collection).ask(question, k=int(k), mode=mode, no_retrieval=no_retrieval).to_json()
 
-        gr.api(ask, api_name="ask", concurrency_id="model")
+        gr.api(ask, api_name="ask")
     return demo

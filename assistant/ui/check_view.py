@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from html import escape
 
+from ..app.model_queue import ModelQueue
 from ..documents import Answer
 from ..errors import AssistantError
 from ..evaluate.verify_texts import passages_for
@@ -47,7 +48,7 @@ def check_text(assistant: Assistant, text: str, question: str = "", prefix: str 
     return f'<div class="ans">{head}<p>{sentences_html(answer, prefix)}</p></div>', cards_html(answer, prefix)
 
 
-def build_check_panel(get_assistant: Callable[[], Assistant], prefix: str = "v") -> None:
+def build_check_panel(get_assistant: Callable[[], Assistant], model_queue: ModelQueue, prefix: str = "v") -> None:
     """The panel's widgets and wiring, inside the caller's Blocks."""
     gr = import_gradio()
     with gr.Accordion("Vérifier un texte", open=False, elem_id=f"{prefix}-check-panel"):
@@ -61,11 +62,12 @@ def build_check_panel(get_assistant: Callable[[], Assistant], prefix: str = "v")
 
         def on_check(t: str, q: str) -> tuple[str, str]:
             try:
-                return check_text(get_assistant(), t, q, prefix)
+                with model_queue.hold():
+                    return check_text(get_assistant(), t, q, prefix)
             except AssistantError as exc:
                 return f"<p>{escape(user_message(exc))}</p>", ""
             except Exception as exc:
                 log.exception("text check failed")
                 return f"<p>{escape(user_message(exc))}</p>", ""
 
-        button.click(on_check, [text, question], [verdict, cards], concurrency_id="model", api_visibility="private")
+        button.click(on_check, [text, question], [verdict, cards], api_visibility="private")

@@ -1,8 +1,9 @@
-"""What the chat and the workshop share: offline Gradio, token streaming from a worker thread, the pool of
-assistants per collection and model, launching with auth and a queue."""
+"""What the chat and the workshop share: offline Gradio, answers followed from a worker thread (steps, tokens),
+the pool of assistants per collection and model with its one queue in front of the model, launching."""
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import threading
@@ -11,14 +12,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..answer.prompt import Prompt, template
 from ..app import collections_store as coll
-from ..documents import Answer
+from ..app.model_queue import ModelQueue
+from ..documents import Passage
 from ..errors import AssistantError, BadInput
-from ..models.base import Generator
+from ..models.base import GenerationOptions, Generator
 from ..models.files import available_generators
 from ..pipeline.assistant import Assistant
 from ..pipeline.factory import make_generator
+from ..pipeline.turn import Turn
+from .progress import Speeds, Tracker
 from .render import CSS, HEAD_JS
+
+log = logging.getLogger(__name__)
 
 # Set before gradio is imported: no analytics ping, no version check, no hub call from any library.
 OFFLINE_ENV = {
@@ -59,9 +66,12 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 
 @dataclass
 class Pool:
-    """One Assistant per (collection, model), all sharing the embedder and each generator loaded once."""
+    """One Assistant per (collection, model), all sharing the embedder and each generator loaded once, one
+    queue in front of the models (app/model_queue.py) and the speeds measured here (ui/progress.py)."""
 
     base: Assistant
+    queue: ModelQueue = field(default_factory=ModelQueue)
+    speeds: Speeds = field(default_factory=Speeds)
     _generators: dict[str, Generator] = field(default_factory=dict)
     _assistants: dict[tuple[str, str], Assistant] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -97,6 +107,24 @@ class Pool:
                 )
             return self._assistants[key]
 
+    def warm_up(self) -> threading.Thread:
+        """Load the index and both models, and time a short generation, in the background at start: the first
+        question does not pay for the loading, and the first estimate on screen is measured, not assumed."""
+
+        def work() -> None:
+            try:
+                with self.queue.hold():
+                    assistant = self.get()
+                    assistant.search("Quel est l'objet de ce document ?")
+                    if assistant.model_names.get("generator"):
+                        calibrate(assistant.generator, self.speeds)
+            except Exception:  # a broken model or index is reported at the first question, in French
+                log.warning("préchauffage impossible", exc_info=True)
+
+        thread = threading.Thread(target=work, daemon=True, name="warm-up")
+        thread.start()
+        return thread
+
     def forget(self, collection: str) -> None:
         """After an ingest: the next question reloads the collection's index."""
         with self._lock:
@@ -104,33 +132,88 @@ class Pool:
                 del self._assistants[key]
 
 
-def stream_answer(ask: Callable[[Callable[[str], None]], Answer], every_s: float = 0.15) -> Iterator[str | Answer]:
-    """Run `ask(on_token)` in a worker thread; yield the text so far (at most every `every_s`), then the Answer.
-    An AssistantError raised by ask is re-raised here, in the caller's thread."""
-    tokens: queue.Queue[str | None] = queue.Queue()
+def calibrate(generator: Generator, speeds: Speeds, answer_tokens: int = 12) -> None:
+    """Prompt and decoding speeds from one short real generation (the system prompt of every answer, so its
+    KV cache is warm afterwards too)."""
+    prompt = Prompt(
+        messages=[{"role": "system", "content": template("system").strip()},
+                  {"role": "user", "content": "Question : Que fait le syndicat ?"}],
+        completion="Question : Que fait le syndicat ?\nRéponse :",
+    )
+    started, first, tokens = time.monotonic(), None, 0
+    for _ in generator.generate(prompt, GenerationOptions(max_tokens=answer_tokens)):
+        first = first or time.monotonic()
+        tokens += 1
+    if first is not None:
+        speeds.record_generation(generator.prompt_tokens(prompt), first - started, tokens, time.monotonic() - first)
+
+
+@dataclass(frozen=True)
+class Update:
+    """What the page can show so far: the answer's text, the passages once found, the result at the end (the
+    Answer, or what the caller's function returned)."""
+
+    text: str = ""
+    passages: list[Passage] | None = None
+    result: Any = None
+    done: bool = False
+
+
+AskFn = Callable[[Callable[[str], None], Callable[[str, Turn], None]], Any]
+
+
+def follow_answer(ask: AskFn, tracker: Tracker, on_finish: Callable[[], None] | None = None, every_s: float = 0.15,
+                  tick_s: float = 0.5) -> Iterator[Update]:
+    """Run `ask(on_token, on_step)` in a worker thread; yield at each step (the passages as soon as the search
+    is done), with the text so far at most every `every_s`, and every `tick_s` anyway (the elapsed time on
+    screen moves); the last Update is `done` and holds the result. An error raised by ask is re-raised here.
+    `on_finish` runs in the worker when ask returns, also when the page was closed meanwhile: the model's turn
+    is given back only once the model is really free."""
+    events: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
     result: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            result["answer"] = ask(tokens.put)
+            result["answer"] = ask(lambda piece: events.put(("token", piece)),
+                                   lambda step, turn: events.put(("step", step, turn)))
         except BaseException as exc:
             result["error"] = exc
         finally:
-            tokens.put(None)
+            if on_finish:
+                on_finish()
+            events.put(None)
 
     threading.Thread(target=work, daemon=True).start()
-    text, last = "", 0.0
+    text, passages, last = "", None, 0.0
     while True:
-        piece = tokens.get()
-        if piece is None:
+        try:
+            event = events.get(timeout=tick_s)
+        except queue.Empty:
+            yield Update(text, passages)
+            continue
+        if event is None:
             break
-        text += piece
-        if time.monotonic() - last >= every_s:
+        if event[0] == "token":
+            text += event[1]
+            tracker.token()
+            if time.monotonic() - last < every_s:
+                continue
             last = time.monotonic()
-            yield text
+        else:
+            _, step, turn = event
+            passages = turn.passages or passages
+            tracker.enter(step, len(turn.passages), turn.prompt_tokens)
+        yield Update(text, passages)
+    tracker.finish()
     if "error" in result:
         raise result["error"]
-    yield result["answer"]
+    yield Update(text, passages, result["answer"], done=True)
+
+
+def wait_turn(pool_queue: ModelQueue, ticket: int, tick_s: float = 0.5) -> Iterator[int]:
+    """Yield the number of requests ahead while this ticket waits for the model (nothing when it is free)."""
+    while not pool_queue.wait(ticket, timeout=tick_s):
+        yield pool_queue.ahead(ticket)
 
 
 def user_message(exc: Exception) -> str:
@@ -138,6 +221,30 @@ def user_message(exc: Exception) -> str:
     if isinstance(exc, AssistantError):
         return f"Erreur : {exc}"
     return f"Erreur inattendue ({type(exc).__name__}) : réessayez ; si cela persiste, prévenez l'administrateur."
+
+
+def app_options(settings: Any, auth: tuple[str, str] | None) -> dict[str, Any]:
+    """What every served page shares, whether launched alone (`launch`) or mounted with the other
+    (ui/server.py): offline, system fonts, French login, the click-to-open-a-citation script."""
+    gr = import_gradio()
+    return dict(
+        auth=auth,
+        auth_message="Assistant documentaire : identifiez-vous." if auth else None,
+        theme=gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]),
+        head=HEAD_JS,
+        max_file_size=settings.max_upload_bytes,
+        footer_links=[],
+        show_error=True,
+        pwa=False,
+        ssr_mode=False,
+        enable_monitoring=False,
+    )
+
+
+def queue_events(demo: Any, settings: Any) -> None:
+    """Events that use the model run at once and wait in the pool's own queue, which tells each person how many
+    requests are ahead (app/model_queue.py); Gradio's queue only bounds how many may wait."""
+    demo.queue(default_concurrency_limit=settings.queue_size, max_size=settings.queue_size)
 
 
 def launch(
@@ -150,26 +257,7 @@ def launch(
     css: str = CSS,
     allowed_paths: list[str] | None = None,
 ) -> Any:
-    """One answer at a time on the model (llama.cpp is not thread-safe); others wait in a bounded queue and are
-    told so, or are refused with a message when it is full."""
-    gr = import_gradio()
-    demo.queue(default_concurrency_limit=1, max_size=settings.queue_size)
-    return demo.launch(
-        server_name=host,
-        server_port=port,
-        auth=auth,
-        auth_message="Assistant documentaire : identifiez-vous." if auth else None,
-        share=False,
-        theme=gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]),
-        css=css,
-        allowed_paths=allowed_paths,
-        head=HEAD_JS,
-        max_file_size=settings.max_upload_bytes,
-        footer_links=[],
-        show_error=True,
-        prevent_thread_lock=prevent_thread_lock,
-        quiet=True,
-        pwa=False,
-        ssr_mode=False,
-        enable_monitoring=False,
-    )
+    """One app on its own server (the tests; the CLI serves both apps together, ui/server.py)."""
+    queue_events(demo, settings)
+    return demo.launch(server_name=host, server_port=port, share=False, css=css, allowed_paths=allowed_paths,
+                       prevent_thread_lock=prevent_thread_lock, quiet=True, **app_options(settings, auth))

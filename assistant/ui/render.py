@@ -6,6 +6,7 @@ markers link to the passage cards, and the cards highlight the span that support
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from ..documents import Answer, Passage
@@ -29,6 +30,8 @@ CSS = """
 .cards mark.span { background: #fff59d; }
 .cards .text { white-space: pre-wrap; font-size: .92em; }
 .legend { font-size: .85em; color: #555; }
+.progress { color: #1f3a5f; font-style: italic; margin: 0 0 .3em 0; }
+.draft { color: #333; }
 """
 
 # Opens the passage card when a citation marker is clicked (the cards are <details>, closed when not cited).
@@ -138,12 +141,29 @@ def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def progress_html(line: str, text: str = "") -> str:
+    """The answer's bubble while it is prepared: where it is, then the text as the model writes it."""
+    body = f'<p class="progress" role="status">{escape(line)}</p>'
+    if text:
+        body += f'<p class="draft">{escape(text)} ▌</p>'
+    return body
+
+
+def passages_html(passages: list[Passage], prefix: str = "p") -> str:
+    """The passage cards as soon as the search is done, before any answer cites them."""
+    return _cards(passages, set(), lambda p: [], prefix)
+
+
 def cards_html(answer: Answer, prefix: str = "p") -> str:
-    if not answer.passages:
+    return _cards(answer.passages, shown_ranks(answer), lambda p: cited_spans(answer, p), prefix)
+
+
+def _cards(passages: list[Passage], cited: set[int], spans_of: Callable[[Passage], list[tuple[int, int]]],
+           prefix: str) -> str:
+    if not passages:
         return '<div class="cards"><p class="legend">Aucun passage : question posée sans recherche.</p></div>'
-    cited = shown_ranks(answer)
     cards = []
-    for p in answer.passages:
+    for p in passages:
         meta = p.chunk.metadata
         title = escape(meta.get("title") or p.chunk.doc)
         bits = [escape(meta["date"])] if meta.get("date") else []
@@ -154,7 +174,7 @@ def cards_html(answer: Answer, prefix: str = "p") -> str:
             url = escape(meta["url"], quote=True)
             bits.append(f'<a href="{url}" target="_blank" rel="noopener noreferrer">lien</a>')
         bits.append(f"score {p.score:.3f}")
-        spans = cited_spans(answer, p)
+        spans = spans_of(p)
         state = " open" if p.rank in cited else ""
         cls = "card cited" if p.rank in cited else "card"
         cards.append(

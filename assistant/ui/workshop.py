@@ -9,11 +9,17 @@ from typing import Any
 
 from ..errors import AssistantError
 from ..workshop.deck import Card
-from ..workshop.room import ALONE, GROUNDED, SAMPLES, Workshop, choices, play, points, resample, reveal
+from ..workshop.prepare import Preparation
+from ..workshop.room import ALONE, GROUNDED, SAMPLES, Round, Workshop, choices, play, points, resample, reveal
 from .check_view import build_check_panel
-from .common import import_gradio, user_message
+from .common import Pool, follow_answer, import_gradio, user_message, wait_turn
+from .progress import Tracker, queue_line
 from .render import cards_html, sentences_html
 from .workshop_view import numbered_html, samples_html, token_html
+
+
+def _status(line: str) -> str:
+    return f'<p class="progress" role="status">{escape(line)}</p>'
 
 
 def _card_html(card: Card) -> str:
@@ -21,7 +27,9 @@ def _card_html(card: Card) -> str:
             f"<p><b>À observer :</b> {escape(card.look_for)}</p>")
 
 
-def build_workshop(ws: Workshop) -> Any:
+def build_workshop(ws: Workshop, pool: Pool, prep: Preparation | None = None) -> Any:
+    """`pool` is the chat's when both are served by one process (one model, one queue); `prep` reports the
+    deck's preparation on the facilitator tab."""
     gr = import_gradio()
     titles = [(f"{c.title} — {c.kind_label}", c.id) for c in ws.deck]
     with gr.Blocks(title="Atelier hallucinations", analytics_enabled=False) as demo:
@@ -51,8 +59,9 @@ def build_workshop(ws: Workshop) -> Any:
                 passages = gr.HTML("")
             board = gr.Dataframe(headers=["Pseudonyme", "Points", "Accord avec le vérificateur"],
                                  label="Classement de la session", elem_id="board", interactive=False)
-            build_check_panel(ws.assistant, prefix="wv")
+            build_check_panel(ws.assistant, pool.queue, prefix="wv")
         with gr.Tab("Animation", elem_id="facilitator-tab"):
+            prep_line = gr.Markdown(prep.line() if prep else "", elem_id="prep-status")
             summary = gr.HTML("", elem_id="summary")
             refresh = gr.Button("Actualiser", elem_id="refresh")
             with gr.Row():
@@ -73,12 +82,25 @@ def build_workshop(ws: Workshop) -> Any:
 
         def on_go(name: str, card_id: str, q: str) -> Iterator[tuple[Any, ...]]:
             empty = ("", "", gr.update(choices=[], value=[]), gr.update(interactive=False), "", "", "", "")
-            yield ("Les deux réponses se préparent (une dizaine de secondes)…", *empty, {})
+            tracker = Tracker(pool.speeds, step="queue")
+            ticket, working = pool.queue.take(), False
             try:
-                result = play(ws, name, card_id, q)
+                yield (_status(queue_line(pool.queue.ahead(ticket))), *empty, {})
+                for ahead in wait_turn(pool.queue, ticket):
+                    yield (_status(queue_line(ahead)), *empty, {})
+                working = True  # the worker gives the model back when it is done
+                for update in follow_answer(lambda _token, on_step: play(ws, name, card_id, q, on_step), tracker,
+                                            on_finish=lambda: pool.queue.release(ticket)):
+                    if update.done:
+                        result: Round = update.result
+                        break
+                    yield (_status(tracker.line()), *empty, {})
             except AssistantError as exc:
                 yield (escape(user_message(exc)), *empty, {})
                 return
+            finally:
+                if not working:
+                    pool.queue.release(ticket)
             attempt = ws.session.attempts[result.index]
             yield (
                 "Lisez les deux réponses et cochez les phrases qui vous semblent inventées.",
@@ -92,7 +114,7 @@ def build_workshop(ws: Workshop) -> Any:
 
         go.click(on_go, [pseudonym, card, question],
                  [status, left, right, flags, check_btn, verdict, confidence, variability, passages, current],
-                 concurrency_id="model", api_visibility="private")
+                 show_progress="hidden", api_visibility="private")
 
         def on_reveal(flagged: list[str], cur: dict[str, Any]) -> tuple[Any, ...]:
             if not cur:
@@ -121,10 +143,11 @@ def build_workshop(ws: Workshop) -> Any:
         def on_again(cur: dict[str, Any]) -> str:
             if not cur:
                 return "Posez d'abord une question."
-            sampled = resample(ws.assistant(), cur["round"].grounded.question)
+            with pool.queue.hold():
+                sampled = resample(ws.assistant(), cur["round"].grounded.question)
             return samples_html(sampled.answers, sampled.sentences, sampled.consistency)
 
-        again.click(on_again, current, variability, concurrency_id="model", api_visibility="private")
+        again.click(on_again, current, variability, api_visibility="private")
 
         def on_refresh() -> tuple[str, list[list[Any]]]:
             return ws.session.summary_html(), board_rows()
@@ -145,5 +168,8 @@ def build_workshop(ws: Workshop) -> Any:
 
         reset_btn.click(on_reset, None, [exports, fac_status, summary, board], api_visibility="private")
         demo.load(on_refresh, None, [summary, board], api_visibility="private")
+        if prep is not None:
+            timer = gr.Timer(2.0)
+            timer.tick(lambda: prep.line(), None, prep_line, show_progress="hidden", api_visibility="private")
     return demo
 

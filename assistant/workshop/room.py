@@ -13,12 +13,14 @@ from typing import Any
 
 from ..documents import Answer
 from ..pipeline.assistant import Assistant
+from ..pipeline.turn import Turn
 from .deck import Card
 from .scoring import FlagScore, hallucination_types, invented, score_flags
 from .session import Attempt, Session, check_pseudonym
 from .variability import SampleSentence, compare_samples, consistency
 
 ALONE, GROUNDED = "A", "B"
+StepFn = Callable[[str, Turn], None]
 SAMPLES = 3
 SAMPLE_TEMPERATURE = 0.8
 
@@ -90,16 +92,22 @@ def _side(answer: Answer) -> dict[str, Any]:
     }
 
 
-def play(ws: Workshop, pseudonym: str, card_id: str, question: str) -> Round:
+def both_answers(assistant: Assistant, question: str, on_step: StepFn | None = None) -> tuple[Answer, Answer]:
+    """(model alone, assistant with documents), both verified against the passages the assistant found."""
+    grounded = assistant.ask(question, confidence=True, on_step=on_step)
+    alone = assistant.ask(question, no_retrieval=True, confidence=True, on_step=on_step)
+    # The model alone is checked against the documents the assistant found: what would it have invented?
+    check = assistant.check(alone.raw_answer, grounded.passages)
+    alone = replace(alone, sentences=check.sentences, citations=check.citations, passages=grounded.passages)
+    return alone, grounded
+
+
+def play(ws: Workshop, pseudonym: str, card_id: str, question: str, on_step: StepFn | None = None) -> Round:
     """Both answers, verified against the same retrieved passages; stored before anything is revealed."""
     pseudonym = check_pseudonym(pseudonym)
     assistant = ws.assistant()
     question = assistant.check_question(question)
-    grounded = assistant.ask(question, confidence=True)
-    alone = assistant.ask(question, no_retrieval=True, confidence=True)
-    # The model alone is checked against the documents the assistant found: what would it have invented?
-    check = assistant.check(alone.raw_answer, grounded.passages)
-    alone = replace(alone, sentences=check.sentences, citations=check.citations, passages=grounded.passages)
+    alone, grounded = both_answers(assistant, question, on_step)
     card = ws.card(card_id)
     attempt = Attempt(
         pseudonym=pseudonym, card_id=card.id, card_kind=card.kind, question=question,

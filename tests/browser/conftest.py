@@ -73,13 +73,13 @@ def workshop(pool: Pool, tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @pytest.fixture(scope="session")
-def workshop_url(workshop: Any) -> Iterator[str]:
+def workshop_url(workshop: Any, pool: Pool) -> Iterator[str]:
     from assistant.ui.common import launch
     from assistant.ui.render import CSS
     from assistant.ui.workshop import build_workshop
     from assistant.ui.workshop_view import WORKSHOP_CSS
 
-    demo = build_workshop(workshop)
+    demo = build_workshop(workshop, pool)
     port = free_port()
     launch(demo, "127.0.0.1", port, None, workshop.assistant().settings, prevent_thread_lock=True,
            css=CSS + WORKSHOP_CSS, allowed_paths=[str(workshop.root)])

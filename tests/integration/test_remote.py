@@ -3,6 +3,7 @@ packaged model. Used by ask and eval (with concurrent requests) exactly as the l
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -24,15 +25,14 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def server(settings: Settings) -> Iterator[str]:
+def serve_model(model: Path, *options: str) -> Iterator[str]:
+    """llama-cpp-python's own server on a free loopback port; yields its /v1 URL, stops it after."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    model = resolve_generator(settings)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model.path), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+         "--port", str(port), "--n_threads", "2", *options],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/v1"
@@ -48,6 +48,11 @@ def server(settings: Settings) -> Iterator[str]:
     yield url
     proc.terminate()
     proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings) -> Iterator[str]:
+    yield from serve_model(resolve_generator(settings).path, "--n_ctx", "4096")
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +80,29 @@ def test_eval_sends_concurrent_requests(remote: Assistant, tmp_path: Path) -> No
     assert report["counts"]["errors"] == 0
     assert len(report["items"]) == 4 and all(r["status"] == "ok" for r in report["items"])
     assert report["metrics"]["retrieval_recall_at_k"] is not None
+
+
+@pytest.fixture(scope="module")
+def embedding_server(settings: Settings) -> Iterator[str]:
+    """The server in embedding mode, serving the packaged GGUF (a generation model without pooling: the server
+    answers per-token vectors, which the adapter mean-pools)."""
+    yield from serve_model(resolve_generator(settings).path, "--n_ctx", "2048", "--embedding", "true")
+
+
+def test_ingest_and_search_through_an_embeddings_server(settings: Settings, embedding_server: str,
+                                                        tmp_path: Path) -> None:
+    from assistant.errors import IndexMismatch
+
+    remote_settings = settings.replace(embedder="openai", base_url=embedding_server, index_dir=tmp_path / "idx",
+                                       embed_concurrency=3, embed_batch_size=4)
+    remote = build_assistant(remote_settings, need_generator=False)
+    report = remote.ingest([ROOT / "corpus"])
+    assert report.chunks > 20 and not report.errors
+    manifest = json.loads(next((tmp_path / "idx").glob("*/manifest.json")).read_text(encoding="utf-8"))
+    assert manifest["embedder"]["name"].startswith("openai:") and manifest["embedder"]["dim"] == remote.embedder.dim
+    passages = remote.search("Quand le syndicat emménage-t-il dans ses nouveaux locaux ?")
+    assert len(passages) == 5
+    # The index made by the served model is refused to the packaged embedder, as any other mismatch.
+    local = build_assistant(settings.replace(index_dir=tmp_path / "idx"), need_generator=False)
+    with pytest.raises(IndexMismatch):
+        local.search("Quand le syndicat emménage-t-il ?")

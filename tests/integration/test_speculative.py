@@ -1,0 +1,47 @@
+"""Greedy decoding with prompt-lookup drafts gives the same text as llama.cpp's own greedy decoding, byte for
+byte, on real answer prompts with the packaged model; and the drafts are really used."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+
+from assistant.answer.prompt import build_prompt
+from assistant.models.base import GenerationOptions
+from assistant.models.llama_cpp import LlamaCppGenerator
+from assistant.models.lookup import LookupParams
+from assistant.pipeline.assistant import Assistant, run_stages
+from assistant.pipeline.select import SelectContext
+from assistant.pipeline.turn import Request, Turn
+
+pytestmark = pytest.mark.slow
+
+QUESTIONS = [
+    "Quand le syndicat emménage-t-il dans ses nouveaux locaux ?",
+    "Quelles communes font partie du syndicat ?",
+    "Quel logiciel de bureautique le syndicat déploie-t-il ?",
+]
+
+
+def test_prompt_lookup_decoding_is_byte_identical_to_plain_greedy(assistant: Assistant) -> None:
+    generator = assistant.generator
+    assert isinstance(generator, LlamaCppGenerator)
+    generator.draft_stats = [0, 0]
+    for question in QUESTIONS:
+        turn = run_stages(Turn(Request(question=question, query=question, k=5)), assistant.res,
+                          (*assistant.retrieval_stages, SelectContext()), {})
+        prompt = build_prompt(question, turn.passages)
+        texts = []
+        for run in (
+            partial(generator.generate, prompt, GenerationOptions(max_tokens=96)),  # llama.cpp's own sampler
+            partial(generator.generate_greedy, prompt, 96, None),
+            partial(generator.generate_greedy, prompt, 96, LookupParams()),
+        ):
+            generator.llm.reset()  # each run evaluates the prompt the same way
+            texts.append("".join(run()))
+        assert texts[0].strip(), question
+        assert texts[1] == texts[0], question
+        assert texts[2] == texts[0], question
+    drafted, kept = generator.draft_stats
+    assert kept > 5 and drafted > kept  # drafts were proposed, some kept, some refused: the check was exercised
