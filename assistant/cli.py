@@ -257,11 +257,11 @@ def verify_cmd(ctx: click.Context, texts: Path, index_dir: Path | None, out: Pat
 
 
 def _serve(ctx: click.Context, index_dir: Path | None, host: str, port: int, auth: str | None, deck: Path | None,
-           prepare: bool, opening: str) -> None:
+           prepare: bool, workshop_first: bool) -> None:
     """The chat and the workshop in one process (ui/server.py), the model loaded in the background at once."""
     from .pipeline.factory import build_assistant
     from .ui.common import Pool, parse_auth
-    from .ui.server import WORKSHOP_PATH, build_app, serve
+    from .ui.server import CHAT_PATH, WORKSHOP_PATH, build_app, serve
     from .workshop.deck import load_deck
     from .workshop.prepare import Preparation, prepare_deck
     from .workshop.room import Workshop
@@ -280,10 +280,11 @@ def _serve(ctx: click.Context, index_dir: Path | None, host: str, port: int, aut
     elif not prepare:
         prep = None
     base = f"http://{host}:{port}"
-    click.echo(f"Chat : {base}/   Atelier : {base}{WORKSHOP_PATH}   (un seul modèle pour les deux ; Ctrl+C pour "
-               f"arrêter)", err=True)
-    click.echo(f"→ ouvrez {base}{opening}", err=True)
-    serve(build_app(pool, ws, credentials, prep), host, port)
+    chat_url, workshop_url = (f"{base}{CHAT_PATH}/", f"{base}/") if workshop_first else (f"{base}/",
+                                                                                         f"{base}{WORKSHOP_PATH}/")
+    click.echo(f"Chat : {chat_url}   Atelier : {workshop_url}   (un seul modèle pour les deux ; Ctrl+C pour "
+               "arrêter)", err=True)
+    serve(build_app(pool, ws, credentials, prep, workshop_first), host, port)
 
 
 serve_options = [
@@ -312,7 +313,7 @@ def _with(options: list[Callable[..., Any]]) -> Callable[..., Any]:
 def chat_cmd(ctx: click.Context, index_dir: Path | None, host: str, auth: str | None, deck: Path | None, port: int,
              prepare: bool) -> None:
     """Lance le chat des agents (http://127.0.0.1:7860/), avec l'atelier sur /atelier (même modèle)."""
-    _serve(ctx, index_dir, host, port, auth, deck, prepare, "/")
+    _serve(ctx, index_dir, host, port, auth, deck, prepare, workshop_first=False)
 
 
 @main.command("workshop")
@@ -323,11 +324,9 @@ def chat_cmd(ctx: click.Context, index_dir: Path | None, host: str, auth: str | 
 @_human_errors
 def workshop_cmd(ctx: click.Context, index_dir: Path | None, host: str, auth: str | None, deck: Path | None,
                  port: int, no_prepare: bool) -> None:
-    """Lance l'atelier « découvrir les hallucinations » (/atelier), cartes préparées à l'avance ; le chat
-    est servi par le même processus."""
-    from .ui.server import WORKSHOP_PATH
-
-    _serve(ctx, index_dir, host, port, auth, deck, not no_prepare, WORKSHOP_PATH)
+    """Lance l'atelier « découvrir les hallucinations » (http://127.0.0.1:7861/), cartes préparées à l'avance ;
+    le chat est servi par le même processus (/chat)."""
+    _serve(ctx, index_dir, host, port, auth, deck, not no_prepare, workshop_first=True)
 
 
 @main.command("eval")

@@ -57,14 +57,14 @@ def main() -> None:
     totals = {"llama.cpp": [0, 0.0], "greedy loop": [0, 0.0], "prompt lookup": [0, 0.0]}
     identical = {"greedy loop": 0, "prompt lookup": 0}
     lookup = LookupParams()
+    generator.keep_system = False  # every run evaluates its prompt in one piece, as llama.cpp's own path does
     print(f"{len(items)} questions of {args.set}, {generator.name}, max {args.max_tokens} tokens")
     for item in items:
         turn = Turn(Request(question=item.question, query=item.question, k=5))
         turn = run_stages(turn, assistant.res, (*assistant.retrieval_stages, SelectContext()), {})
         prompt = build_prompt(item.question, turn.passages)
-        generator.lookup = None
         runs = {
-            "llama.cpp": timed(partial(generator.generate, prompt, options), generator),
+            "llama.cpp": timed(partial(generator.generate_native, prompt, options), generator),
             "greedy loop": timed(partial(generator.generate_greedy, prompt, args.max_tokens, None), generator),
             "prompt lookup": timed(partial(generator.generate_greedy, prompt, args.max_tokens, lookup), generator),
         }

@@ -1,11 +1,13 @@
-"""End-to-end time per question, today's context (whole passages) against the sentence windows, in one process.
+"""End-to-end time per question: whole passages (as before issue 13) against the sentence windows, with and
+without the system message's KV cache kept aside between answers and judge calls, in one process.
 
-    python bench/speed.py [--set eval/sitiv.jsonl] [--index index] [--profile quality] [--limit N]
+    python bench/speed.py [--set eval/sitiv.jsonl] [--index index] [--profile quality] [--stride N]
 
-Both settings share the loaded models; questions alternate between them so machine noise falls on both. Memo
-off (every answer is generated). Printed: median retrieval + generation + verification per question for each
-setting and their ratio, and the issue's yardstick measured in the same run: plain llama.cpp on the same GGUF,
-a 1,300-token prompt and 48 greedy tokens (cold cache), so the ratio does not depend on the machine's speed.
+The settings share the loaded models; each question goes through all of them, in an order that rotates, so
+machine noise falls on all. Memo off (every answer is generated). Printed: median retrieval + generation +
+verification per question for each setting and the ratio to the first, and the issue's yardstick measured in
+the same run: plain llama.cpp on the same GGUF, a 1,300-token prompt and 48 greedy tokens (cold cache), so the
+ratio does not depend on the machine's speed. `--stride 2` takes every other question.
 """
 
 from __future__ import annotations
@@ -38,29 +40,31 @@ def main() -> None:
     parser.add_argument("--set", type=Path, default=ROOT / "eval" / "sitiv.jsonl")
     parser.add_argument("--index", type=Path, default=ROOT / "index")
     parser.add_argument("--profile", default="quality")
-    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--stride", type=int, default=1)
     args = parser.parse_args()
     new = build_assistant(load_settings(profile=args.profile, index_dir=args.index, memo="off"))
     old = new.derive(context_chars=0)
-    items = read_eval_set(args.set)[: args.limit or None]
-    new.ask(items[0].question)  # models loaded, system prompt cached: neither setting pays for it
-    times: dict[str, list[float]] = {"whole passages": [], "sentence windows": []}
-    for i, item in enumerate(items):
-        order = [("whole passages", old), ("sentence windows", new)]
-        for name, assistant in order if i % 2 == 0 else order[::-1]:
-            answer = assistant.ask(item.question)
-            times[name].append(sum(answer.timings_ms.get(k, 0.0) for k in ("retrieve", "generate", "verify")) / 1000)
     generator = new.generator
     assert isinstance(generator, LlamaCppGenerator), "llama.cpp generator expected"
+    items = read_eval_set(args.set)[:: args.stride]
+    new.ask(items[0].question)  # models loaded: no setting pays for it
+    arms = [("whole passages", old, False), ("sentence windows", new, False),
+            ("sentence windows, system prompt kept", new, True)]
+    times: dict[str, list[float]] = {name: [] for name, _, _ in arms}
+    for i, item in enumerate(items):
+        for name, assistant, keep in arms[i % 3 :] + arms[: i % 3]:
+            generator.keep_system = keep
+            answer = assistant.ask(item.question)
+            times[name].append(sum(answer.timings_ms.get(k, 0.0) for k in ("retrieve", "generate", "verify")) / 1000)
     plain = statistics.median(yardstick(generator) for _ in range(3))
-    base = statistics.median(times["whole passages"])
+    base = statistics.median(times[arms[0][0]])
     print(f"{len(items)} questions of {args.set}, {generator.name}, judge {new.settings.wants_judge()}")
     print(f"yardstick (plain llama.cpp, 1,300-token prompt + 48 greedy tokens): {plain:.1f} s")
-    print("| setting | median s per question | ratio to whole passages | ratio to yardstick |")
+    print("| setting | median s per question | ratio to the first | ratio to yardstick |")
     print("| --- | --- | --- | --- |")
     for name, values in times.items():
         median = statistics.median(values)
-        print(f"| {name} | {median:.1f} | {median / base:.2f} | {median / plain:.2f} |")
+        print(f"| {name} | {median:.2f} | {median / base:.2f} | {median / plain:.2f} |")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ from .lookup import LookupParams, draft_tokens
 # llama-cpp-python's defaults for the repeat penalty, which the greedy loop below reproduces exactly.
 REPEAT_PENALTY = 1.1
 PENALTY_LAST_N = 64
-# Logit lead under which a greedy choice made on batched logits is checked one token at a time
-# (bench/speculative.py: batched and single logits of the same position differ by a few hundredths).
+# Logit lead under which a greedy choice is not taken on batch-computed state: the batched stretch is evaluated
+# again one token at a time first (batched and single logits of the same position differ by a few hundredths).
 NEAR_TIE = 0.5
 
 
@@ -56,6 +56,12 @@ class LlamaCppGenerator:
         self.path = Path(path)
         self.lookup = lookup  # prompt-lookup drafting for greedy answers; None: one token per step
         self.draft_stats = [0, 0]  # tokens drafted, drafted tokens kept (bench/speculative.py reads them)
+        # The system message's KV cells kept aside between prompts (`_eval_reusing_prefix`). Off, a prompt is
+        # evaluated in one piece, exactly as llama.cpp's own generate() does (the byte-identity test needs it:
+        # two splits of the same prompt can tip a near tie).
+        self.keep_system = True
+        self._system_lengths: dict[str, int] = {}
+        self._kept_prefixes: dict[tuple[int, ...], bytes] = {}
 
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
@@ -69,9 +75,16 @@ class LlamaCppGenerator:
         return self.count_tokens(prompt.completion)
 
     def generate(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]:
-        if options.temperature == 0 and self.lookup is not None:
+        """Greedy answers go through our own loop (the same text as llama.cpp's sampler, tested; it keeps the
+        system message's KV cache between answers and judge calls, and can take prompt-lookup drafts); sampled
+        ones and base models without a chat template through llama.cpp's own."""
+        if options.temperature == 0 and self.has_chat_template:
             yield from self.generate_greedy(prompt, options.max_tokens, self.lookup)
             return
+        yield from self.generate_native(prompt, options)
+
+    def generate_native(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]:
+        """llama-cpp-python's own completion path and sampler (top-k, repeat penalty, seed)."""
         self.llm.set_seed(options.seed)
         common = dict(
             max_tokens=options.max_tokens,
@@ -151,23 +164,28 @@ class LlamaCppGenerator:
         are evaluated in one batch with logits for every position, the draft is kept up to the first token the
         model would not have chosen, and the rest is removed from the KV cache.
 
-        A batch computes its logits in another order than one token at a time, so a near tie between the two
-        best tokens could go the other way: such a decision is never taken on batched logits (the position is
-        evaluated again alone), which keeps the text that of plain decoding (tests/test_speculative.py)."""
+        A batch computes in another order than one token at a time, so its logits, and the KV cells it leaves,
+        differ by a few hundredths: a near tie between the two best tokens could go the other way. No close
+        decision is taken on that footing: the tokens evaluated in a batch since the last clean point are
+        evaluated again one by one first, which gives the state of plain decoding, hence its text
+        (tests/integration/test_speculative.py)."""
         import codecs
 
         llm = self.llm
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stops = self._stop_tokens
-        context = self.llm.tokenize(self._prompt_text(prompt).encode("utf-8"), add_bos=True, special=True)
-        self._eval_reusing_prefix(context)
-        logits, batched = self._last_logits().astype("float32"), False
+        context = self._eval_prompt(prompt)
+        logits = self._last_logits().astype("float32")
+        batched_from: int | None = None  # first position whose KV cells came from a batch of several tokens
         generated: list[int] = []
         while len(generated) < max_tokens:
             token, margin = _greedy(logits, generated)
-            if batched and margin < NEAR_TIE:
-                self._truncate(llm.n_tokens - 1)
-                logits, batched = self._eval_rows([context[-1]])[0], False
+            if batched_from is not None and margin < NEAR_TIE:
+                redo = context[batched_from:]
+                self._truncate(batched_from)
+                for again in redo:
+                    logits = self._eval_rows([again])[0]
+                batched_from = None
                 continue
             if token in stops:
                 return
@@ -181,6 +199,8 @@ class LlamaCppGenerator:
             self.draft_stats[0] += len(draft)
             base = llm.n_tokens
             rows = self._eval_rows([token, *draft])
+            if draft and batched_from is None:
+                batched_from = base
             accepted = 0
             for j, guess in enumerate(draft):
                 choice, margin = _greedy(rows[j], generated)
@@ -192,7 +212,7 @@ class LlamaCppGenerator:
                 context.append(guess)
                 if text := decoder.decode(llm.detokenize([guess])):
                     yield text
-            logits, batched = rows[accepted], len(draft) > 0
+            logits = rows[accepted]
             if accepted < len(draft):  # the rejected guesses leave the cache
                 self._truncate(base + 1 + accepted)
 
@@ -240,10 +260,24 @@ class LlamaCppGenerator:
         no = first_tokens(("non", "Non", " non", " Non", "NON", "no", "No"))
         return [t for t in yes if t not in no], [t for t in no if t not in yes]
 
-    def _eval_prompt(self, prompt: Prompt) -> None:
-        self._eval_reusing_prefix(
-            self.llm.tokenize(self._prompt_text(prompt).encode("utf-8"), add_bos=True, special=True)
-        )
+    def _eval_prompt(self, prompt: Prompt) -> list[int]:
+        """Tokenise and evaluate a prompt; returns its tokens."""
+        tokens = self.llm.tokenize(self._prompt_text(prompt).encode("utf-8"), add_bos=True, special=True)
+        self._eval_reusing_prefix(tokens, self._system_length(prompt, tokens) if self.keep_system else 0)
+        return tokens
+
+    def _system_length(self, prompt: Prompt, tokens: list[int]) -> int:
+        """Tokens of the prompt's system message (the prefix every answer, or every judge call, shares)."""
+        if not self.has_chat_template or prompt.messages[0]["role"] != "system":
+            return 0
+        system = prompt.messages[0]["content"]
+        if system not in self._system_lengths:
+            alone = self.llm.tokenize(
+                self._chat_formatter(messages=prompt.messages[:1]).prompt.encode("utf-8"), add_bos=True,
+                special=True,
+            )
+            self._system_lengths[system] = self.llm.longest_token_prefix(alone, tokens)
+        return self._system_lengths[system]
 
     def _last_logits(self):  # type: ignore[no-untyped-def]
         """The next-token logits after the last evaluation, as float64 (`Llama.scores` stays zero without
@@ -253,18 +287,57 @@ class LlamaCppGenerator:
         llm = self.llm
         return np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
 
-    def _eval_reusing_prefix(self, tokens: list[int]) -> None:
-        """Keep the KV cache of the prompt prefix shared with the previous call (the system prompt), as
-        llama-cpp-python's own generate() does, and evaluate only the rest."""
+    def _eval_reusing_prefix(self, tokens: list[int], keep: int = 0) -> None:
+        """Keep the KV cache of the prompt prefix shared with the previous call, as llama-cpp-python's own
+        generate() does, and evaluate only the rest. The first `keep` tokens (the system message) are also kept
+        aside once evaluated: answers and judge calls alternate, and each would otherwise evaluate its system
+        message again after the other's (bench/README.md, « Speed »)."""
         llm = self.llm
         prefix = llm.longest_token_prefix(llm.input_ids[: llm.n_tokens], tokens)
+        key = tuple(tokens[:keep]) if 0 < keep < len(tokens) else ()
+        if key and prefix < keep and key in self._kept_prefixes:
+            self._restore_prefix(key)
+            prefix = keep
         reuse = min(prefix, len(tokens) - 1)  # at least one token is evaluated, to get fresh logits
         if reuse > 0 and llm._ctx.kv_cache_seq_rm(-1, reuse, -1):
             llm.n_tokens = reuse
-            llm.eval(tokens[reuse:])
         else:
             llm.reset()
-            llm.eval(tokens)
+            reuse = 0
+        if key and reuse < keep and key not in self._kept_prefixes:
+            llm.eval(tokens[reuse:keep])
+            self._keep_prefix(key)
+            reuse = keep
+        llm.eval(tokens[reuse:])
+
+    def _keep_prefix(self, key: tuple[int, ...]) -> None:
+        """The KV cells of the current sequence (exactly `key`), copied aside: a few MB for a system prompt."""
+        import ctypes
+
+        import llama_cpp
+
+        ctx = self.llm._ctx.ctx
+        size = llama_cpp.llama_state_seq_get_size(ctx, 0)
+        buffer = (ctypes.c_uint8 * size)()
+        written = llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
+        if written and len(self._kept_prefixes) < 4:
+            self._kept_prefixes[key] = bytes(buffer[:written])
+
+    def _restore_prefix(self, key: tuple[int, ...]) -> None:
+        import ctypes
+
+        import llama_cpp
+
+        llm = self.llm
+        data = self._kept_prefixes[key]
+        llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+        buffer = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+        if llama_cpp.llama_state_seq_set_data(llm._ctx.ctx, buffer, len(data), 0) == 0:
+            llm.reset()  # refused: evaluate as if nothing were kept
+            del self._kept_prefixes[key]
+            return
+        llm.input_ids[: len(key)] = key
+        llm.n_tokens = len(key)
 
     @cached_property
     def _stop_tokens(self) -> set[int]:

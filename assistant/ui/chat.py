@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..answer.extractive import best_sentences, format_extracts
 from ..app import collections_store as coll
 from ..app import feedback
 from ..app.conversation import retrieval_query
@@ -71,15 +72,16 @@ def respond(
             return assistant.ask(asking, k=int(k), no_retrieval=not use_retrieval, on_token=on_token,
                                  mode=MODES[mode_label], query=query, on_step=on_step)
 
-        sources = EMPTY_SOURCES
+        sources, extract = EMPTY_SOURCES, ""
         working = True  # from here the worker gives the model back when it is done, even if the page closes
         for update in follow_answer(ask, tracker, on_finish=lambda: pool.queue.release(ticket)):
             if update.done:
                 answer = update.result
                 break
-            if update.passages is not None:
+            if update.passages is not None and sources == EMPTY_SOURCES:
                 sources = passages_html(update.passages)
-            history[-1] = {"role": "assistant", "content": progress_html(tracker.line(), update.text)}
+                extract = format_extracts(best_sentences(asking, update.passages, assistant.bm25.idf, 1))
+            history[-1] = {"role": "assistant", "content": progress_html(tracker.line(), update.text, extract)}
             yield history, sources, "", state, ""
     except Exception as exc:
         if not isinstance(exc, AssistantError):

@@ -118,7 +118,9 @@ class Pool:
                     assistant.search("Quel est l'objet de ce document ?")
                     if assistant.model_names.get("generator"):
                         calibrate(assistant.generator, self.speeds)
-            except Exception:  # a broken model or index is reported at the first question, in French
+            except AssistantError as exc:  # reported again at the first question, in French
+                log.warning("préchauffage impossible : %s", exc)
+            except Exception:
                 log.warning("préchauffage impossible", exc_info=True)
 
         thread = threading.Thread(target=work, daemon=True, name="warm-up")

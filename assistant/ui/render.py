@@ -32,6 +32,7 @@ CSS = """
 .legend { font-size: .85em; color: #555; }
 .progress { color: #1f3a5f; font-style: italic; margin: 0 0 .3em 0; }
 .draft { color: #333; }
+.extract { color: #555; font-size: .92em; }
 """
 
 # Opens the passage card when a citation marker is clicked (the cards are <details>, closed when not cited).
@@ -141,11 +142,14 @@ def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def progress_html(line: str, text: str = "") -> str:
-    """The answer's bubble while it is prepared: where it is, then the text as the model writes it."""
+def progress_html(line: str, text: str = "", extract: str = "") -> str:
+    """The answer's bubble while it is prepared: where it is, the passage sentence closest to the question
+    (quoted, while the model reads), then the text as the model writes it."""
     body = f'<p class="progress" role="status">{escape(line)}</p>'
     if text:
         body += f'<p class="draft">{escape(text)} ▌</p>'
+    elif extract:
+        body += f'<p class="extract">En attendant, l\'extrait le plus proche : {escape(extract)}</p>'
     return body
 
 

@@ -1,8 +1,8 @@
 """The chat and the workshop served by one process: one loaded model, one queue (issue 13).
 
-Both Gradio apps are mounted on one FastAPI app: the workshop under /atelier, the chat at the root. A room
-running a workshop while staff use the chat then shares the model instead of running a second copy of it on
-the same cores.
+Both Gradio apps are mounted on one FastAPI app: `assistant chat` puts the chat at the root and the workshop
+under /atelier, `assistant workshop` the workshop at the root and the chat under /chat. A room running a
+workshop while staff use the chat then shares the model instead of running a second copy on the same cores.
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from .common import Pool, app_options, import_gradio, queue_events
 from .render import CSS
 
 WORKSHOP_PATH = "/atelier"
+CHAT_PATH = "/chat"
 
 
-def build_app(pool: Pool, ws: Workshop, auth: tuple[str, str] | None, prep: Preparation | None = None) -> Any:
+def build_app(pool: Pool, ws: Workshop, auth: tuple[str, str] | None, prep: Preparation | None = None,
+              workshop_first: bool = False) -> Any:
+    """`workshop_first`: the workshop at the root (the facilitator's URL), the chat under /chat."""
     from fastapi import FastAPI
     from fastapi.responses import RedirectResponse
 
@@ -31,19 +34,25 @@ def build_app(pool: Pool, ws: Workshop, auth: tuple[str, str] | None, prep: Prep
     settings: Settings = pool.base.settings
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
-    @app.get(WORKSHOP_PATH, include_in_schema=False)
-    def workshop_slash() -> RedirectResponse:  # the root mount would answer « Not Found » for /atelier
-        return RedirectResponse(WORKSHOP_PATH + "/")
+    sub = CHAT_PATH if workshop_first else WORKSHOP_PATH
+
+    @app.get(sub, include_in_schema=False)
+    def with_slash() -> RedirectResponse:  # the root mount would answer « Not Found » for the bare path
+        return RedirectResponse(sub + "/")
 
     common = app_options(settings, auth)
-    # The longer path first: a mount at the root would answer for /atelier too.
     workshop = build_workshop(ws, pool, prep)
     queue_events(workshop, settings)
-    gr.mount_gradio_app(app, workshop, path=WORKSHOP_PATH, css=CSS + WORKSHOP_CSS,
-                        allowed_paths=[str(Path(ws.root).resolve())], **common)
+    workshop_mount = dict(css=CSS + WORKSHOP_CSS, allowed_paths=[str(Path(ws.root).resolve())], **common)
     chat = build_chat(pool)
     queue_events(chat, settings)
-    gr.mount_gradio_app(app, chat, path="/", css=CSS, **common)
+    # The sub-path first: a mount at the root would answer for it too.
+    if workshop_first:
+        gr.mount_gradio_app(app, chat, path=CHAT_PATH, css=CSS, **common)
+        gr.mount_gradio_app(app, workshop, path="/", **workshop_mount)
+    else:
+        gr.mount_gradio_app(app, workshop, path=WORKSHOP_PATH, **workshop_mount)
+        gr.mount_gradio_app(app, chat, path="/", css=CSS, **common)
     return app
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,17 +59,27 @@ def test_cards_come_first_then_steps_in_french_and_the_place_in_the_queue(page: 
 
 
 @pytest.fixture
-def one_server(pool: Pool, workshop: Any) -> Iterator[tuple[str, Any]]:
+def own_workshop(pool: Pool, tmp_path: Path) -> Any:
+    """A room of its own: the shared one's session is counted by tests/browser/test_workshop.py."""
+    from assistant.workshop.deck import load_deck
+    from assistant.workshop.room import Workshop
+
+    return Workshop(pool.get, load_deck(), tmp_path / "workshop")
+
+
+@pytest.fixture
+def one_server(pool: Pool, own_workshop: Any) -> Iterator[tuple[str, Any]]:
     """`assistant workshop` as the CLI builds it: both apps on one server, the first card prepared."""
     import uvicorn
 
     from assistant.ui.server import build_app
     from assistant.workshop.prepare import Preparation, prepare_deck
 
+    workshop = own_workshop
     prep = Preparation(total=1)
     prepare_deck(pool.get, workshop.deck[:1], pool.queue.hold, prep).join()
-    server = uvicorn.Server(uvicorn.Config(build_app(pool, workshop, None, prep), host="127.0.0.1",
-                                           port=free_port(), log_level="warning"))
+    app = build_app(pool, workshop, None, prep, workshop_first=True)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -79,12 +90,13 @@ def one_server(pool: Pool, workshop: Any) -> Iterator[tuple[str, Any]]:
 
 
 def test_one_process_serves_chat_and_a_prepared_workshop(page: Any, one_server: tuple[str, Any],
-                                                         workshop: Any) -> None:
+                                                         own_workshop: Any) -> None:
+    workshop = own_workshop
     base, prep = one_server
     assert prep.finished and prep.line().startswith("La carte est prête")
-    page.goto(base + "/")
+    page.goto(base + "/chat")  # the chat, from the same process
     page.locator("#question textarea").wait_for(timeout=30_000)
-    page.goto(base + "/atelier")
+    page.goto(base + "/")
     assert workshop.deck[0].title in page.locator("#card-info").inner_text()
     page.locator("#pseudonym input, #pseudonym textarea").first.fill("Hibou")
     started = time.monotonic()

@@ -1,5 +1,6 @@
-"""Greedy decoding with prompt-lookup drafts gives the same text as llama.cpp's own greedy decoding, byte for
-byte, on real answer prompts with the packaged model; and the drafts are really used."""
+"""Greedy decoding with prompt-lookup drafts gives the same text as plain greedy decoding, byte for byte, on real
+answer prompts with the packaged model, and both the same as llama.cpp's own sampler when the prompt is
+evaluated the same way; the drafts are really used."""
 
 from __future__ import annotations
 
@@ -28,20 +29,26 @@ def test_prompt_lookup_decoding_is_byte_identical_to_plain_greedy(assistant: Ass
     generator = assistant.generator
     assert isinstance(generator, LlamaCppGenerator)
     generator.draft_stats = [0, 0]
-    for question in QUESTIONS:
-        turn = run_stages(Turn(Request(question=question, query=question, k=5)), assistant.res,
-                          (*assistant.retrieval_stages, SelectContext()), {})
-        prompt = build_prompt(question, turn.passages)
-        texts = []
-        for run in (
-            partial(generator.generate, prompt, GenerationOptions(max_tokens=96)),  # llama.cpp's own sampler
-            partial(generator.generate_greedy, prompt, 96, None),
-            partial(generator.generate_greedy, prompt, 96, LookupParams()),
-        ):
-            generator.llm.reset()  # each run evaluates the prompt the same way
-            texts.append("".join(run()))
-        assert texts[0].strip(), question
-        assert texts[1] == texts[0], question
-        assert texts[2] == texts[0], question
+    try:
+        for keep_system in (False, True):
+            generator.keep_system = keep_system
+            for question in QUESTIONS:
+                turn = run_stages(Turn(Request(question=question, query=question, k=5)), assistant.res,
+                                  (*assistant.retrieval_stages, SelectContext()), {})
+                prompt = build_prompt(question, turn.passages)
+                runs = [
+                    partial(generator.generate_greedy, prompt, 96, None),
+                    partial(generator.generate_greedy, prompt, 96, LookupParams()),
+                ]
+                if not keep_system:  # evaluated in one piece, as llama.cpp's own generate() does
+                    runs.append(partial(generator.generate_native, prompt, GenerationOptions(max_tokens=96)))
+                texts = []
+                for run in runs:
+                    generator.llm.reset()
+                    texts.append("".join(run()))
+                assert texts[0].strip(), question
+                assert all(text == texts[0] for text in texts[1:]), (question, texts)
+    finally:
+        generator.keep_system = True
     drafted, kept = generator.draft_stats
     assert kept > 5 and drafted > kept  # drafts were proposed, some kept, some refused: the check was exercised
