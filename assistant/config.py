@@ -25,11 +25,11 @@ class Settings:
     models_dir: Path = Path("models")
     collections_dir: Path = Path("collections")  # named indexes built from uploads (assistant/app/collections_store.py)
     feedback_path: Path = Path("feedback/feedback.jsonl")
-    workshop_dir: Path = Path("workshop")
+    workshop_dir: Path = Path("workshop")  # workshop sessions: sessions/<id>/session.json, .csv, recap.html
     # Model outputs kept by (model, prompt, options): a question asked again is answered from here
     # (models/memo.py). "off" for measurements: `assistant eval` turns it off unless asked.
     memo_path: Path = Path("cache/outputs.sqlite")
-    memo: str = "on"  # workshop sessions: sessions/<id>/session.json, .csv, recap.html
+    memo: str = "on"
     max_upload_bytes: int = 20_000_000
     queue_size: int = 64  # questions waiting for the model in the chat; beyond, new ones are refused with a message
     profile: str = "quality"  # which packaged models are the defaults: "quality" or "fast"
@@ -69,7 +69,7 @@ class Settings:
     context_whole: int = 1
     # Greedy answers decoded with prompt-lookup drafts ("prompt") or one token per step ("off"). Same text
     # either way; off by default because on two cores a batch of n tokens costs nearly n single steps, so
-    # drafts do not pay (bench/speculative.py: × 0.87–1.0); on wider machines they can.
+    # drafts do not pay (bench/speculative.py: × 0.77 with the near-tie checks); on wider machines they can.
     speculative: str = "off"
     max_tokens: int = 256
     # The model read as a yes/no judge of each sentence, of the question's premise and of whether the answer

@@ -27,7 +27,6 @@ import numpy as np
 
 from assistant.answer.context import (
     ContextParams,
-    fused_scores,
     lexical_scores,
     select_context,
     sentence_spans,
@@ -41,6 +40,16 @@ from assistant.models.base import Embedder
 from assistant.pipeline.factory import build_assistant
 
 BUDGETS = [0, 1500, 2000, 2500, 3000]
+
+
+def fused_scores(*rankings: Sequence[Sequence[float]], k: int = 5) -> list[list[float]]:
+    """Reciprocal-rank fusion of several scorings of the same sentences (as the retrieval fuses its rankings)."""
+    fused = [[0.0] * len(row) for row in rankings[0]]
+    for scores in rankings:
+        flat = sorted(((-v, p, i) for p, row in enumerate(scores) for i, v in enumerate(row)))
+        for rank, (_, p, i) in enumerate(flat):
+            fused[p][i] += 1 / (k + rank + 1)
+    return fused
 
 
 def dense_scores(
@@ -88,11 +97,13 @@ def main() -> None:
           "| evidence in context | scoring ms/question |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     baseline = 0.0
-    for scoring, whole in (("lexical", 0), ("lexical", 1), ("lexical", 2), ("dense", 0), ("fused", 0)):
+    arms = (("lexical", 0, 0), ("lexical", 0, 1), ("lexical", 1, 0), ("lexical", 2, 0), ("dense", 0, 0),
+            ("fused", 0, 0))
+    for scoring, whole, radius in arms:
         for budget in BUDGETS:
-            if budget == 0 and (scoring, whole) != ("lexical", 0):
+            if budget == 0 and (scoring, whole, radius) != ("lexical", 0, 0):
                 continue
-            params = ContextParams(budget=budget, whole=whole)
+            params = ContextParams(budget=budget, whole=whole, radius=radius)
             tokens, keys, evidence = [], [], []
             for item, passages, texts, spans, scores in rows:
                 windows = select_context(texts, spans, scores[scoring], params)
@@ -106,7 +117,7 @@ def main() -> None:
             median = statistics.median(tokens)
             baseline = baseline or median
             firsts = {0: "", 1: ", first passage whole", 2: ", first two passages whole"}[whole]
-            name = f"{scoring}{firsts}" if budget else "whole passages"
+            name = f"{scoring}{firsts}{', neighbours kept' if radius else ''}" if budget else "whole passages"
             print(f"| {name} | {budget or '-'} | {median:.0f} "
                   f"| {median / baseline:.2f} | {sum(keys) / max(1, len(keys)):.3f} "
                   f"| {sum(evidence) / max(1, len(evidence)):.3f} | {per_q[scoring] if budget else 0:.0f} |")

@@ -40,16 +40,6 @@ def lexical_scores(question: str, texts: Sequence[str], spans: Sequence[Sequence
     return [[question_coverage(question, t[a:b], idf) for a, b in s] for t, s in zip(texts, spans, strict=True)]
 
 
-def fused_scores(*rankings: Sequence[Sequence[float]], k: int = 5) -> list[list[float]]:
-    """Reciprocal-rank fusion of several scorings of the same sentences (as the retrieval fuses its rankings)."""
-    fused = [[0.0] * len(row) for row in rankings[0]]
-    for scores in rankings:
-        flat = sorted(((-v, p, i) for p, row in enumerate(scores) for i, v in enumerate(row)))
-        for rank, (_, p, i) in enumerate(flat):
-            fused[p][i] += 1 / (k + rank + 1)
-    return fused
-
-
 def select_context(
     texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], scores: Sequence[Sequence[float]],
     params: ContextParams,

@@ -44,10 +44,6 @@ class ModelQueue:
                 self._waiting.remove(ticket)
             self._cond.notify_all()
 
-    def __len__(self) -> int:
-        with self._cond:
-            return len(self._waiting)
-
     @contextlib.contextmanager
     def hold(self) -> Iterator[None]:
         """Wait for the model, use it, give it back (for callers that need not show the wait)."""

@@ -178,6 +178,12 @@ class LlamaCppGenerator:
         logits = self._last_logits().astype("float32")
         batched_from: int | None = None  # first position whose KV cells came from a batch of several tokens
         generated: list[int] = []
+
+        def take(chosen: int) -> str:
+            generated.append(chosen)
+            context.append(chosen)
+            return decoder.decode(llm.detokenize([chosen]))
+
         while len(generated) < max_tokens:
             token, margin = _greedy(logits, generated)
             if batched_from is not None and margin < NEAR_TIE:
@@ -189,9 +195,7 @@ class LlamaCppGenerator:
                 continue
             if token in stops:
                 return
-            generated.append(token)
-            context.append(token)
-            if text := decoder.decode(llm.detokenize([token])):
+            if text := take(token):
                 yield text
             if len(generated) == max_tokens:
                 return
@@ -208,9 +212,7 @@ class LlamaCppGenerator:
                     break
                 accepted += 1
                 self.draft_stats[1] += 1
-                generated.append(guess)
-                context.append(guess)
-                if text := decoder.decode(llm.detokenize([guess])):
+                if text := take(guess):
                     yield text
             logits = rows[accepted]
             if accepted < len(draft):  # the rejected guesses leave the cache

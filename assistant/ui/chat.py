@@ -23,7 +23,7 @@ from ..documents import Answer
 from ..errors import AssistantError
 from ..verify.wording import dropped_passages
 from .check_view import build_check_panel
-from .common import Pool, follow_answer, import_gradio, user_message, wait_turn
+from .common import Pool, follow_in_turn, import_gradio, user_message
 from .progress import Tracker, queue_line
 from .render import answer_html, cards_html, passages_html, progress_html
 
@@ -58,23 +58,20 @@ def respond(
     history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
     query = retrieval_query(question, state["questions"]) if use_retrieval else ""
     tracker = Tracker(pool.speeds, step="queue")
-    ticket, working = pool.queue.take(), False
     try:
         assistant = pool.get(collection, model)
         asking = assistant.check_question(question)
-        history[-1] = {"role": "assistant", "content": progress_html(queue_line(pool.queue.ahead(ticket)))}
-        yield history, EMPTY_SOURCES, "", state, ""
-        for ahead in wait_turn(pool.queue, ticket):
-            history[-1] = {"role": "assistant", "content": progress_html(queue_line(ahead))}
-            yield history, EMPTY_SOURCES, "", state, ""
 
         def ask(on_token: Any, on_step: Any) -> Answer:
             return assistant.ask(asking, k=int(k), no_retrieval=not use_retrieval, on_token=on_token,
                                  mode=MODES[mode_label], query=query, on_step=on_step)
 
         sources, extract = EMPTY_SOURCES, ""
-        working = True  # from here the worker gives the model back when it is done, even if the page closes
-        for update in follow_answer(ask, tracker, on_finish=lambda: pool.queue.release(ticket)):
+        for update in follow_in_turn(pool.queue, ask, tracker):
+            if update.ahead is not None:
+                history[-1] = {"role": "assistant", "content": progress_html(queue_line(update.ahead))}
+                yield history, EMPTY_SOURCES, "", state, ""
+                continue
             if update.done:
                 answer = update.result
                 break
@@ -89,9 +86,6 @@ def respond(
         history[-1] = {"role": "assistant", "content": escape(user_message(exc))}
         yield history, EMPTY_SOURCES, "", state, question
         return
-    finally:
-        if not working:
-            pool.queue.release(ticket)
     state = {"questions": [*state["questions"], asking], "last": answer, "query": query, "collection": collection}
     history[-1] = {"role": "assistant", "content": answer_html(answer)}
     info = []

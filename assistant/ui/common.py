@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..answer.prompt import Prompt, template
+from ..answer.prompt import build_prompt
 from ..app import collections_store as coll
 from ..app.model_queue import ModelQueue
 from ..documents import Passage
@@ -137,11 +137,7 @@ class Pool:
 def calibrate(generator: Generator, speeds: Speeds, answer_tokens: int = 12) -> None:
     """Prompt and decoding speeds from one short real generation (the system prompt of every answer, so its
     KV cache is warm afterwards too)."""
-    prompt = Prompt(
-        messages=[{"role": "system", "content": template("system").strip()},
-                  {"role": "user", "content": "Question : Que fait le syndicat ?"}],
-        completion="Question : Que fait le syndicat ?\nRéponse :",
-    )
+    prompt = build_prompt("Que fait le syndicat ?", [])
     started, first, tokens = time.monotonic(), None, 0
     for _ in generator.generate(prompt, GenerationOptions(max_tokens=answer_tokens)):
         first = first or time.monotonic()
@@ -152,13 +148,14 @@ def calibrate(generator: Generator, speeds: Speeds, answer_tokens: int = 12) -> 
 
 @dataclass(frozen=True)
 class Update:
-    """What the page can show so far: the answer's text, the passages once found, the result at the end (the
-    Answer, or what the caller's function returned)."""
+    """What the page can show so far: its place in the queue while it waits (`ahead`), then the answer's text,
+    the passages once found, the result at the end (the Answer, or what the caller's function returned)."""
 
     text: str = ""
     passages: list[Passage] | None = None
     result: Any = None
     done: bool = False
+    ahead: int | None = None
 
 
 AskFn = Callable[[Callable[[str], None], Callable[[str, Turn], None]], Any]
@@ -212,10 +209,20 @@ def follow_answer(ask: AskFn, tracker: Tracker, on_finish: Callable[[], None] | 
     yield Update(text, passages, result["answer"], done=True)
 
 
-def wait_turn(pool_queue: ModelQueue, ticket: int, tick_s: float = 0.5) -> Iterator[int]:
-    """Yield the number of requests ahead while this ticket waits for the model (nothing when it is free)."""
-    while not pool_queue.wait(ticket, timeout=tick_s):
-        yield pool_queue.ahead(ticket)
+def follow_in_turn(model_queue: ModelQueue, ask: AskFn, tracker: Tracker, tick_s: float = 0.5) -> Iterator[Update]:
+    """`follow_answer` once the model is free: first the requests ahead (`Update.ahead`, at once and every
+    `tick_s`), then the answer. The turn is given back by the worker when the model is done, or here if the
+    page was closed while waiting."""
+    ticket, working = model_queue.take(), False
+    try:
+        yield Update(ahead=model_queue.ahead(ticket))
+        while not model_queue.wait(ticket, timeout=tick_s):
+            yield Update(ahead=model_queue.ahead(ticket))
+        working = True
+        yield from follow_answer(ask, tracker, on_finish=lambda: model_queue.release(ticket))
+    finally:
+        if not working:
+            model_queue.release(ticket)
 
 
 def user_message(exc: Exception) -> str:

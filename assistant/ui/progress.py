@@ -11,6 +11,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from ..pipeline.turn import STEPS
+
 STEP_WORDS = {
     "queue": "En attente",
     "search": "Recherche dans les documents",
@@ -110,8 +112,7 @@ class Tracker:
         """Seconds left by the measured speeds, None when there is nothing to go on yet."""
         now = time.monotonic()
         in_step = now - self.step_started
-        later = {"search": ("question", "read", "write", "verify"), "question": ("read", "write", "verify"),
-                 "read": ("write", "verify"), "write": ("verify",), "verify": ()}.get(self.step, ())
+        later = STEPS[STEPS.index(self.step) + 1 :] if self.step in STEPS else STEPS  # waiting: all of them
         total = max(0.0, self.speeds.step_s.get(self.step, 0.0) - in_step) if self.step != "write" else 0.0
         for step in later:
             if step != "write":

@@ -12,7 +12,7 @@ from ..workshop.deck import Card
 from ..workshop.prepare import Preparation
 from ..workshop.room import ALONE, GROUNDED, SAMPLES, Round, Workshop, choices, play, points, resample, reveal
 from .check_view import build_check_panel
-from .common import Pool, follow_answer, import_gradio, user_message, wait_turn
+from .common import Pool, follow_in_turn, import_gradio, user_message
 from .progress import Tracker, queue_line
 from .render import cards_html, sentences_html
 from .workshop_view import numbered_html, samples_html, token_html
@@ -83,24 +83,17 @@ def build_workshop(ws: Workshop, pool: Pool, prep: Preparation | None = None) ->
         def on_go(name: str, card_id: str, q: str) -> Iterator[tuple[Any, ...]]:
             empty = ("", "", gr.update(choices=[], value=[]), gr.update(interactive=False), "", "", "", "")
             tracker = Tracker(pool.speeds, step="queue")
-            ticket, working = pool.queue.take(), False
             try:
-                yield (_status(queue_line(pool.queue.ahead(ticket))), *empty, {})
-                for ahead in wait_turn(pool.queue, ticket):
-                    yield (_status(queue_line(ahead)), *empty, {})
-                working = True  # the worker gives the model back when it is done
-                for update in follow_answer(lambda _token, on_step: play(ws, name, card_id, q, on_step), tracker,
-                                            on_finish=lambda: pool.queue.release(ticket)):
+                for update in follow_in_turn(pool.queue, lambda _token, on_step: play(ws, name, card_id, q, on_step),
+                                             tracker):
                     if update.done:
                         result: Round = update.result
                         break
-                    yield (_status(tracker.line()), *empty, {})
+                    line = queue_line(update.ahead) if update.ahead is not None else tracker.line()
+                    yield (_status(line), *empty, {})
             except AssistantError as exc:
                 yield (escape(user_message(exc)), *empty, {})
                 return
-            finally:
-                if not working:
-                    pool.queue.release(ticket)
             attempt = ws.session.attempts[result.index]
             yield (
                 "Lisez les deux réponses et cochez les phrases qui vous semblent inventées.",
