@@ -48,6 +48,15 @@ fi
 
 $VPY -m pip install --quiet -e ".$EXTRAS"
 
+# Scanned PDFs are read by Tesseract (French data): a Debian program, not a pip package. Without it the rest
+# works and a scanned PDF is refused with the command to run.
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx fra; then
+  echo "[setup] installation de tesseract-ocr (OCR des PDF scannés)…" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-fra >/dev/null; } \
+    || echo "[setup] tesseract n'a pas pu être installé : les PDF scannés seront refusés" >&2
+fi
+
 # Browser tests drive Debian's Chromium through Playwright (never `playwright install`, which downloads).
 if [ -n "$EXTRAS" ] && [ ! -x /usr/bin/chromium ]; then
   echo "[setup] installation de chromium (Debian) pour les tests dans le navigateur…" >&2

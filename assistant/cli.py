@@ -147,33 +147,63 @@ def ingest_cmd(
 
 
 def _status(index_dir: Path, as_json: bool) -> None:
+    from dataclasses import asdict
+
     from .index import store as index_store
-    from .ingest.chunking import PAGE_STARTS
+    from .index.catalog import document_rows
+    from .text import local_time
 
     data = index_store.load(index_dir)
-    per_doc: dict[str, int] = {}
-    for c in data.chunks:
-        per_doc[c.doc] = per_doc.get(c.doc, 0) + 1
-    rows = [
-        {
-            "doc": doc,
-            "title": d.metadata.get("title", ""),
-            "date": d.metadata.get("date", ""),
-            "pages": len(d.metadata[PAGE_STARTS].split(",")) if d.metadata.get(PAGE_STARTS) else None,
-            "chunks": per_doc.get(doc, 0),
-            "sha256": d.source_sha256,
-        }
-        for doc, d in sorted(data.documents.items())
-    ]
+    rows = document_rows(data)
     m = data.manifest
     if as_json:
-        click.echo(json.dumps({"index": str(index_dir), "manifest": m, "documents": rows}, ensure_ascii=False))
+        documents = [{**asdict(r), "chunks": r.passages} for r in rows]  # "chunks": the field's earlier name
+        click.echo(json.dumps({"index": str(index_dir), "manifest": m, "documents": documents}, ensure_ascii=False))
         return
     click.echo(f"{index_dir} : {len(rows)} document(s), {m['chunks']} passages, {m.get('faiss')}, "
-               f"embedder {m['embedder']['name']} ({m['embedder']['dim']} dim.), créé {m['created']}")
+               f"embedder {m['embedder']['name']} ({m['embedder']['dim']} dim.), créé {local_time(m['created'])}")
     for r in rows:
-        pages = f", {r['pages']} p." if r["pages"] else ""
-        click.echo(f"  {r['doc']}  ({r['chunks']} passages{pages}, sha256 {r['sha256'][:12]})  {r['title']}")
+        pages = f", {r.pages} p." if r.pages else ""
+        added = f", ajouté le {local_time(r.added)}" if r.added else ""
+        click.echo(f"  {r.title}\n      {r.doc} ({r.passages} passages{pages}{added}{', OCR' if r.ocr else ''})")
+
+
+@main.group("docs")
+def docs_group() -> None:
+    """Voir et retirer les documents d'un index (principal ou collection)."""
+
+
+@docs_group.command("list")
+@index_option
+@collection_option
+@click.option("--json", "as_json", is_flag=True, help="un objet JSON sur la sortie standard")
+@click.pass_context
+@_human_errors
+def docs_list_cmd(ctx: click.Context, index_dir: Path | None, collection: str | None, as_json: bool) -> None:
+    """Liste les documents indexés : titre, fichier, passages, pages, date d'ajout."""
+    settings = _collection_settings(ctx, collection, index_dir=index_dir)
+    _status(settings.index_dir, as_json)
+
+
+@docs_group.command("remove")
+@click.argument("docs", nargs=-1, required=True)
+@index_option
+@collection_option
+@click.pass_context
+@_human_errors
+def docs_remove_cmd(ctx: click.Context, docs: tuple[str, ...], index_dir: Path | None, collection: str | None) -> None:
+    """Retire des documents (noms de fichier tels que `docs list` les donne) de l'index, sans tout recalculer."""
+    from .app import collections_store
+    from .index.catalog import remove_documents
+
+    settings = _collection_settings(ctx, collection, index_dir=index_dir)
+    removed = remove_documents(settings.index_dir, list(docs))
+    if collection:
+        collections_store.delete_files(_settings(ctx), collection, removed)
+    click.echo(f"Retiré(s) de {settings.index_dir} : {', '.join(removed)}")
+    if not collection:
+        click.echo("Les fichiers restent dans le dossier indexé : supprimez-les aussi, sinon la prochaine "
+                   "indexation de ce dossier les reprendra.")
 
 
 @main.command("ask")

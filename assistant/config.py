@@ -25,6 +25,8 @@ class Settings:
     models_dir: Path = Path("models")
     collections_dir: Path = Path("collections")  # named indexes built from uploads (assistant/app/collections_store.py)
     feedback_path: Path = Path("feedback/feedback.jsonl")
+    # Staff conversations, per user with --auth (assistant/app/history.py): resumable, deletable, exportable.
+    history_path: Path = Path("conversations/conversations.sqlite")
     workshop_dir: Path = Path("workshop")  # workshop sessions: sessions/<id>/session.json, .csv, recap.html
     # Model outputs kept by (model, prompt, options): a question asked again is answered from here
     # (models/memo.py). "off" for measurements: `assistant eval` turns it off unless asked.

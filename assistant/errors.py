@@ -11,6 +11,14 @@ class BadInput(AssistantError):
     """A file, a question or a setting the user supplied cannot be used."""
 
 
+class NothingReadable(BadInput):
+    """No file of an ingest could be read; `errors` holds each file's reason (the UI lists them)."""
+
+    def __init__(self, message: str, errors: list | None = None) -> None:  # type: ignore[type-arg]
+        super().__init__(message)
+        self.errors = errors or []
+
+
 class IndexMissing(AssistantError):
     """No index where one was expected."""
 

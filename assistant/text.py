@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import UTC, datetime
 
 # Elided articles/pronouns glued by an apostrophe: l'État → l + état; the stem is what matters.
 _ELISION = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
@@ -114,3 +115,28 @@ def stem(token: str) -> str:
 def terms(text: str) -> list[str]:
     """Stemmed content tokens: what BM25 indexes and what the verifier compares."""
     return [stem(t) for t in content_tokens(text)]
+
+
+def plural(n: int, singular: str, plural_form: str = "") -> str:
+    """« 1 essai », « 2 essais », « 0 essai » (in French, 0 and 1 take the singular)."""
+    return f"{n} {singular if n < 2 else plural_form or singular + 's'}"
+
+
+def local_time(iso: str, seconds: bool = False) -> str:
+    """« 2026-11-26T13:05:00+00:00 » → « 26/11/2026 14:05 » in the machine's time zone (what staff read; stored
+    times are UTC)."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+
+
+def french_date(iso: str) -> str:
+    """« 2015-01-20 » → « 20/01/2015 »; anything else as it is."""
+    parts = iso.split("-")
+    return f"{parts[2]}/{parts[1]}/{parts[0]}" if len(parts) == 3 and all(p.isdigit() for p in parts) else iso

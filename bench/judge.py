@@ -1,13 +1,19 @@
 """The packaged generator as a judge, on the hand-labelled sentences: does P(oui) separate supported from
-unsupported sentences better than word overlap?
+unsupported sentences better than word overlap? And how often does the shipped verifier agree with the labels?
 
     python bench/judge.py eval/verifier_labels.jsonl --profile quality   # and --profile fast (0.5B judge)
+    python bench/judge.py eval/verifier_labels.jsonl --variant all --no-shipped   # the judge's instruction
 
 For each labelled sentence: the passages are ranked by stemmed word overlap (as the verifier does), the judge
 reads the best window of each of the top `--passages` (the sentence holding the fact and one on each side) and
 the highest P(oui) is kept. Prints ROC AUC, the balanced accuracy of a threshold chosen by 5-fold
-cross-validation (judge alone; judge and the strict number/name check), the same for word overlap, and the
-judge's cost per sentence.
+cross-validation (judge alone; judge and the strict number/name check), the same for word overlap, the share
+of the semantic errors (labels whose note starts with « semantic ») caught at the cross-validated threshold,
+and the judge's cost per sentence. `--variant` measures other wordings of the judge's instruction.
+
+« shipped verifier » is `Assistant.check` with the profile's default parameters (support score, number/name
+check, judge mixed in with its floor), not re-fitted: its figure on the labels added after the parameters were
+chosen (`--held-out-from`, the first 69 labels chose them) is a held-out figure.
 """
 
 from __future__ import annotations
@@ -22,8 +28,17 @@ import numpy as np
 from assistant.config import load_settings
 from assistant.documents import Chunk, Passage
 from assistant.pipeline.factory import build_assistant
-from assistant.verify.checks import best_window, unsupported_terms
-from assistant.verify.judge import judge_prompt, window_around
+from assistant.pipeline.verify import similarity
+from assistant.verify.checks import best_window, overlap_score, support_score, unsupported_terms
+from assistant.verify.judge import QUESTION, judge_prompt, window_around
+
+# Wordings of the judge's instruction. An inverted one asks for an error: its support is P(non).
+VARIANTS: dict[str, tuple[str, bool]] = {
+    "current": (QUESTION, False),
+    "dit": ("Le passage dit-il la même chose que l'affirmation, éventuellement avec d'autres mots ?", False),
+    "vrai": ("D'après ce passage seulement, l'affirmation est-elle vraie ?", False),
+    "erreur": ("L'affirmation contient-elle une erreur ou une information absente du passage ?", True),
+}
 
 THRESHOLDS = tuple(round(x, 3) for x in np.arange(0.02, 0.99, 0.02))
 
@@ -48,6 +63,11 @@ def balanced_accuracy(predicted_ok: list[bool], labels: list[bool]) -> float:
 
 def cross_validated(values: list[float], labels: list[bool], gate: list[bool], folds: int = 5) -> float:
     """Balanced accuracy of `value ≥ threshold and gate`, the threshold chosen on the other folds."""
+    return balanced_accuracy(cv_predictions(values, labels, gate, folds), labels)
+
+
+def cv_predictions(values: list[float], labels: list[bool], gate: list[bool], folds: int = 5) -> list[bool]:
+    """« Supported » for each row, decided by a threshold chosen on the other folds."""
     order = np.random.default_rng(0).permutation(len(values))
     predicted = [False] * len(values)
     for fold in range(folds):
@@ -60,50 +80,109 @@ def cross_validated(values: list[float], labels: list[bool], gate: list[bool], f
         best = max(THRESHOLDS, key=lambda t: score(t, train))
         for i in test:
             predicted[i] = values[i] >= best and gate[i]
-    return balanced_accuracy(predicted, labels)
+    return predicted
+
+
+def caught(predicted_ok: list[bool], rows: list[dict]) -> str:
+    """Semantic errors flagged, as « n/m »."""
+    semantic = [i for i, r in enumerate(rows) if not r["supported"] and r.get("note", "").startswith("semantic")]
+    return f"{sum(not predicted_ok[i] for i in semantic)}/{len(semantic)}"
 
 
 def read(text: str, span: tuple[int, int], window: int) -> str:
     return " ".join(text.split()) if window < 0 else window_around(text, span, window)
 
 
+def passages_of(row: dict) -> list[Passage]:
+    return [Passage(p["rank"], Chunk(str(p["rank"]), "x", 0, 0, p["text"]), 0.0) for p in row["passages"]]
+
+
+def judge_all(generator, rows: list[dict], variant: str, n_passages: int, window: int):  # type: ignore[no-untyped-def]
+    """Support read from the judge for each row (P(oui), or P(non) for an inverted wording), and seconds."""
+    question, inverted = VARIANTS[variant]
+    judged, seconds = [], []
+    for row in rows:
+        passages = passages_of(row)
+        aligned = sorted(((*best_window(row["sentence"], p.chunk.text), p) for p in passages), key=lambda x: -x[0])
+        t0 = time.perf_counter()
+        probs = [generator.yes_probability(judge_prompt(row["sentence"], read(p.chunk.text, span, window), question))
+                 for _, span, p in aligned[:n_passages]]
+        seconds.append(time.perf_counter() - t0)
+        probs = [1.0 - p for p in probs] if inverted else probs
+        judged.append(max(probs) if probs else 0.0)
+    return judged, seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("labels", type=Path)
     parser.add_argument("--profile", default="quality")
-    parser.add_argument("--passages", type=int, default=2, help="passages the judge reads per sentence")
+    parser.add_argument("--passages", type=int, default=1, help="passages the judge reads per sentence")
     parser.add_argument("--window", type=int, default=1,
                         help="passage sentences read on each side of the aligned one (-1: the whole passage)")
+    parser.add_argument("--variant", default="current", choices=[*VARIANTS, "all"],
+                        help="wording of the judge's instruction")
+    parser.add_argument("--no-shipped", action="store_true", help="skip the shipped verifier's verdicts")
+    parser.add_argument("--held-out-from", type=int, default=69,
+                        help="labels from this line on were not used to choose the shipped parameters")
     parser.add_argument("--out", type=Path, default=None, help="write P(oui) per sentence (JSONL)")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.labels.read_text(encoding="utf-8").splitlines() if line.strip()]
     labels = [bool(r["supported"]) for r in rows]
-    generator = build_assistant(load_settings(profile=args.profile)).generator
-    judged, overlaps, clean, seconds = [], [], [], []
+    assistant = build_assistant(load_settings(profile=args.profile, memo="off"))
+    generator = assistant.generator
+    overlaps, clean = [], []
     for row in rows:
-        passages = [Passage(p["rank"], Chunk(str(p["rank"]), "x", 0, 0, p["text"]), 0.0) for p in row["passages"]]
-        aligned = sorted(((*best_window(row["sentence"], p.chunk.text), p) for p in passages),
-                         key=lambda x: -x[0])
-        overlaps.append(aligned[0][0] if aligned else 0.0)
+        passages = passages_of(row)
+        overlaps.append(max((best_window(row["sentence"], p.chunk.text)[0] for p in passages), default=0.0))
         clean.append(not unsupported_terms(row["sentence"], passages))
-        t0 = time.perf_counter()
-        probs = [generator.yes_probability(judge_prompt(row["sentence"], read(p.chunk.text, span, args.window)))
-                 for _, span, p in aligned[: args.passages]]
-        seconds.append(time.perf_counter() - t0)
-        judged.append(max(probs) if probs else 0.0)
-    print(f"{len(rows)} labelled sentences ({labels.count(False)} unsupported), judge {generator.name}, "
-          f"{args.passages} passage(s) read per sentence, window {args.window}")
-    print(f"{'signal':34s} {'AUC':>6s} {'CV bal.acc':>10s}")
+    semantic = sum(not r["supported"] and r.get("note", "").startswith("semantic") for r in rows)
+    print(f"{len(rows)} labelled sentences ({labels.count(False)} unsupported, {semantic} of them semantic errors), "
+          f"judge {generator.name}, {args.passages} passage(s) read per sentence, window {args.window}")
+    print(f"{'signal':40s} {'AUC':>6s} {'CV bal.acc':>10s} {'semantic caught':>16s}")
     always = [True] * len(rows)
-    print(f"{'judge P(oui)':34s} {auc(judged, labels):6.3f} {cross_validated(judged, labels, always):10.3f}")
-    print(f"{'judge + number/name check':34s} {'':6s} {cross_validated(judged, labels, clean):10.3f}")
-    print(f"{'word overlap':34s} {auc(overlaps, labels):6.3f} {cross_validated(overlaps, labels, always):10.3f}")
-    print(f"{'word overlap + number/name check':34s} {'':6s} {cross_validated(overlaps, labels, clean):10.3f}")
-    print(f"judge seconds per sentence: median {np.median(seconds):.2f}, max {max(seconds):.2f}")
-    if args.out:
+
+    def line(name: str, values: list[float], gate: list[bool], with_auc: bool = True) -> None:
+        predicted = cv_predictions(values, labels, gate)
+        shown_auc = f"{auc(values, labels):6.3f}" if with_auc else " " * 6
+        print(f"{name:40s} {shown_auc} {balanced_accuracy(predicted, labels):10.3f} {caught(predicted, rows):>16s}")
+
+    variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+    first: list[float] = []
+    for variant in variants:
+        judged, seconds = judge_all(generator, rows, variant, args.passages, args.window)
+        first = first or judged
+        line(f"judge P(oui) [{variant}]", judged, always)
+        line(f"judge [{variant}] + number/name check", judged, clean, with_auc=False)
+        print(f"  judge seconds per sentence: median {np.median(seconds):.2f}, max {max(seconds):.2f}")
+    line("word overlap", overlaps, always)
+    line("word overlap + number/name check", overlaps, clean, with_auc=False)
+    if not args.no_shipped:
+        shipped = []
+        for row in rows:
+            verification = assistant.check(row["sentence"], passages_of(row))
+            shipped.append(bool(verification.sentences) and all(s.supported for s in verification.sentences))
+        held = slice(args.held_out_from, None)
+        print(f"{'shipped verifier (fixed parameters)':40s} {'':6s} {balanced_accuracy(shipped, labels):10.3f} "
+              f"{caught(shipped, rows):>16s}")
+        print(f"{'  on the held-out labels only':40s} {'':6s} {balanced_accuracy(shipped[held], labels[held]):10.3f} "
+              f"{caught(shipped[held], rows[held]):>16s}  ({len(rows[held])} labels)")
+    if args.out:  # per sentence: the first variant's P(oui), overlap, and the verifier's cheap support score
+        cheap = [cheap_score(assistant, r) for r in rows]
         args.out.write_text("".join(json.dumps({"key": r.get("key"), "supported": y, "p_yes": round(p, 4),
-                                                "overlap": round(o, 4)}, ensure_ascii=False) + "\n"
-                                    for r, y, p, o in zip(rows, labels, judged, overlaps, strict=True)))
+                                                "overlap": round(o, 4), "cheap": round(c, 4), "clean": g},
+                                               ensure_ascii=False) + "\n"
+                                    for r, y, p, o, c, g in zip(rows, labels, first, overlaps, cheap, clean,
+                                                                strict=True)))
+
+
+def cheap_score(assistant, row: dict) -> float:  # type: ignore[no-untyped-def]
+    """The verifier's support score without the judge (overlap and embedding cosine, best passage)."""
+    passages = passages_of(row)
+    cosines = similarity(assistant.embedder, [row["sentence"]], passages)[0]
+    params = assistant.res.verify_params
+    return max(support_score(overlap_score(row["sentence"], p.chunk.text), float(c), params)
+               for p, c in zip(passages, cosines, strict=True))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         index_dir=root / "index",
         collections_dir=root / "collections",
         feedback_path=root / "feedback" / "feedback.jsonl",
+        history_path=root / "conversations" / "conversations.sqlite",
         memo_path=root / "cache" / "outputs.sqlite",
     )
 

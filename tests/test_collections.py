@@ -10,8 +10,12 @@ from assistant.errors import BadInput
 def test_names_paths_and_listing(tmp_path: Path) -> None:
     s = Settings(index_dir=tmp_path / "index", collections_dir=tmp_path / "collections")
     assert coll.index_dir(s, coll.DEFAULT) == s.index_dir
-    for bad in ("../etc", "a/b", "", "x" * 41, "é"):
-        with pytest.raises(BadInput, match="nom de collection invalide"):
+    typed = {"Notes RH 2025": "notes-rh-2025", "../etc": "etc", "a/b": "a-b", "x" * 41: "x" * 40,
+             "Délibérations été": "deliberations-ete", "deliberations-2025": "deliberations-2025"}
+    for name, valid in typed.items():
+        assert coll.check_name(name) == valid
+    for bad in ("", "  ", "!!!", "—"):
+        with pytest.raises(BadInput, match="nom de collection vide"):
             coll.check_name(bad)
     with pytest.raises(BadInput, match="collection principale"):
         coll.files_dir(s, coll.DEFAULT)

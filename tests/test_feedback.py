@@ -64,3 +64,12 @@ def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
     for p in procs:
         p.join()
     assert len(feedback.read(path)) == 80
+
+
+def test_rating_an_answer_again_replaces_its_rating(tmp_path: Path) -> None:
+    path = tmp_path / "fb.jsonl"
+    feedback.append(path, feedback.make_record("useful", answer(), "principal", answer_key="conv#1"))
+    feedback.append(path, feedback.make_record("hallucination", answer(), "principal", answer_key="conv#1"))
+    feedback.append(path, feedback.make_record("useful", answer(), "principal", answer_key="conv#2"))
+    kept = feedback.latest(feedback.read(path))
+    assert [(r["answer_key"], r["kind"]) for r in kept] == [("conv#1", "hallucination"), ("conv#2", "useful")]

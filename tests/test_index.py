@@ -3,12 +3,14 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from assistant.errors import BadInput, IndexCorrupt, IndexMismatch, IndexMissing
 from assistant.index import store as index_store
+from assistant.index.catalog import document_rows, remove_documents
 from assistant.index.update import ingest
 from assistant.ingest.chunking import ChunkerSettings
 from assistant.models.embedders import HashingEmbedder
@@ -110,6 +112,7 @@ KILL_SCRIPT = """
 import sys, time
 from pathlib import Path
 from assistant.index import store as index_store
+from assistant.index.catalog import document_rows, remove_documents
 from assistant.models.embedders import HashingEmbedder
 from assistant.index.update import ingest
 from assistant.ingest.chunking import ChunkerSettings
@@ -142,3 +145,43 @@ def test_sigkill_during_write_leaves_previous_index(tmp_path: Path) -> None:
     report = ingest([folder], ix, HashingEmbedder(), CHUNKER)  # the next write cleans the leftovers
     assert "c.txt" in report.indexed
     assert sorted(p.name for p in ix.iterdir() if not p.name.startswith(".lock")) == ["current", report.version]
+
+
+def test_every_document_gets_a_title_even_in_an_older_index(tmp_path: Path) -> None:
+    folder, ix = _corpus(tmp_path), tmp_path / "ix"
+    (folder / "004_39514ed65fd8ad6e.txt").write_text(
+        " Merci aux élus, aux directions générales des villes, aux nombreux agents des équipes\n"
+        "informatiques. Permettez-moi de nous souhaiter une année de progrès.", encoding="utf-8")
+    ingest([folder], ix, HashingEmbedder(), CHUNKER)
+    data = index_store.load(ix)
+    titles = {d: doc.title for d, doc in data.documents.items()}
+    assert titles["b.md"] == "Budget"
+    assert titles["a.txt"].startswith("Le syndicat déménagera en 2015.")
+    speech = "Merci aux élus, aux directions générales des villes, aux nombreux agents des…"
+    assert titles["004_39514ed65fd8ad6e.txt"] == speech  # no heading: the opening words, not the file name
+    assert all(c.metadata["title"] == titles[c.doc] for c in data.chunks)
+    # An index written before titles existed: its documents and passages get one, nothing is re-embedded.
+    stripped = {d: replace(doc, metadata={k: v for k, v in doc.metadata.items() if k != "title"})
+                for d, doc in data.documents.items()}
+    chunks = [replace(c, metadata={k: v for k, v in c.metadata.items() if k != "title"}) for c in data.chunks]
+    index_store.save(ix, index_store.IndexData(data.manifest, chunks, stripped, data.vectors))
+    report = ingest([folder], ix, HashingEmbedder(), CHUNKER)
+    assert report.embedded_chunks == 0 and not report.indexed
+    again = index_store.load(ix)
+    assert {d: doc.title for d, doc in again.documents.items()} == titles
+    assert all(c.metadata["title"] == titles[c.doc] for c in again.chunks)
+
+
+def test_documents_are_listed_and_removed_without_reembedding(tmp_path: Path) -> None:
+    folder, ix = _corpus(tmp_path), tmp_path / "ix"
+    ingest([folder], ix, HashingEmbedder(), CHUNKER)
+    rows = document_rows(index_store.load(ix))
+    assert [r.title for r in rows] == ["Budget", rows[1].title] and all(r.passages > 0 and r.added for r in rows)
+    with pytest.raises(BadInput, match=r"absent.*nope\.txt"):
+        remove_documents(ix, ["nope.txt"])
+    assert remove_documents(ix, ["a.txt"]) == ["a.txt"]
+    data = index_store.load(ix)
+    assert list(data.documents) == ["b.md"] and {c.doc for c in data.chunks} == {"b.md"}
+    assert data.vectors.shape[0] == len(data.chunks) == data.faiss_index.ntotal
+    with pytest.raises(BadInput, match="viderait"):
+        remove_documents(ix, ["b.md"])

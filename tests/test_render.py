@@ -52,7 +52,7 @@ def test_cards_highlight_the_cited_span_and_escape_text() -> None:
     assert '<mark class="span">Nous emménagerons à la rentrée 2015 à Vénissieux.</mark>' in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="https://example.org/a?b=1&amp;c=2"' in html and '<details class="card" id="p-2">' in html
-    assert "2014-12-01" in html
+    assert "01/12/2014" in html
 
 
 def test_fallback_shows_abstention_with_the_rejected_text_folded() -> None:

@@ -82,3 +82,16 @@ def test_remote_generator_errors_are_french_and_name_the_server() -> None:
     assert gen.count_tokens("un deux trois") >= 1  # no tokenize endpoint reachable: estimate
     with pytest.raises(ServerUnavailable, match=r"injoignable.*127\.0\.0\.1:9"):
         list(gen.generate(build_prompt("Question ?", None), GenerationOptions()))
+
+
+def test_collections_searched_together_are_ranked_as_one_list() -> None:
+    from assistant.documents import Chunk, Passage
+    from assistant.pipeline.search import merge_ranked
+
+    def p(rank: int, doc: str, dense: float) -> Passage:
+        return Passage(rank, Chunk(f"{doc}-{rank}", doc, 0, 1, doc), score=1.0 / rank, dense_score=dense)
+
+    merged = merge_ranked([("principal", [p(1, "a", 0.50), p(2, "b", 0.40)]),
+                           ("notes-rh", [p(1, "c", 0.45), p(2, "d", 0.10)])], k=3)
+    assert [(m.rank, m.chunk.doc, m.chunk.metadata["collection"]) for m in merged] == [
+        (1, "a", "principal"), (2, "c", "notes-rh"), (3, "b", "principal")]

@@ -1,10 +1,12 @@
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from assistant.documents import DECORATIVE_CITATION, LOW_SUPPORT, NUMBER_ABSENT, Reason, SentenceVerdict
 from assistant.errors import BadInput
+from assistant.text import plural
 from assistant.workshop.deck import KINDS, load_deck
 from assistant.workshop.scoring import Board, FlagScore, hallucination_types, invented, score_flags
 from assistant.workshop.session import Attempt, Session, check_pseudonym, load_session
@@ -89,7 +91,13 @@ def test_session_summary_exports_and_reload(tmp_path: Path) -> None:
     assert summary["agreement_participants_verifier"] == pytest.approx(2 / 3)
     assert summary["scoreboard"] == [{"pseudonym": "Renard", "points": 2, "agreement": pytest.approx(2 / 3)}]
     folder = session.save(tmp_path)
-    assert (folder / "session.csv").read_text(encoding="utf-8").count("\n") == 3
+    raw = (folder / "session.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: French spreadsheet software reads UTF-8 then
+    rows = raw.decode("utf-8-sig").splitlines()
+    assert len(rows) == 3 and rows[0].startswith("date;pseudonyme;carte;")
+    local = datetime.fromisoformat(session.attempts[0].created).astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    assert rows[1].startswith(f"{local};Renard;")  # local time, not UTC
+    assert "2 essais, 2 participants." in session.summary_html()
     html = (folder / "recap.html").read_text(encoding="utf-8")
     assert "Renard" in html and "<script" not in html and "http" not in html
     again = load_session(folder / "session.json")
@@ -140,3 +148,21 @@ def test_a_round_without_the_ui(tmp_path: Path) -> None:
     generator.script = MOVE
     sampled = resample(assistant, "Quand le syndicat emménage-t-il ?")
     assert sampled.answers == [MOVE] * 3 and sampled.consistency == 1.0
+
+
+def test_plurals_in_french() -> None:
+    assert [plural(n, "essai") for n in (0, 1, 2)] == ["0 essai", "1 essai", "2 essais"]
+    assert plural(3, "document ajouté", "documents ajoutés") == "3 documents ajoutés"
+
+
+def test_the_reveal_keeps_labels_and_says_what_each_tick_was_worth() -> None:
+    from assistant.documents import Answer, SentenceVerdict
+    from assistant.ui.workshop_view import revealed_html
+
+    sentences = [SentenceVerdict("Vrai.", True, 0.9, 1), SentenceVerdict("Inventé.", False, 0.1, None),
+                 SentenceVerdict("Aussi inventé.", False, 0.1, None)]
+    answer = Answer("Q ?", "", False, [], sentences, [], {}, {})
+    html = revealed_html("Modèle seul", "A", answer, [False, True, True], [True, True, False])
+    assert [f"<b>A{i}</b>" in html for i in (1, 2, 3)] == [True, True, True]
+    assert "fausse" not in html  # wording: the verifier found it, no jargon
+    assert html.count("outcome false") == 1 and html.count("outcome good") == 1 and html.count("outcome missed") == 1

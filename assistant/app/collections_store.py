@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,13 +26,24 @@ class Upload:
     error: str = ""  # French reason when refused
 
 
+def slug(name: str) -> str:
+    """« Notes RH 2025 » → « notes-rh-2025 »: a name typed as staff would type it becomes a valid one."""
+    folded = unicodedata.normalize("NFKD", name.strip().lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9_]+", "-", folded).strip("-_")[:40].rstrip("-_")
+
+
 def check_name(name: str) -> str:
-    name = name.strip().lower()
+    name = slug(name) if name.strip() and not _NAME.match(name.strip().lower()) else name.strip().lower()
     if not _NAME.match(name):
         raise BadInput(
-            f"nom de collection invalide : {name!r} (lettres minuscules, chiffres, - et _, 40 caractères au plus)"
+            "nom de collection vide ou sans lettre ni chiffre : choisissez un nom comme « notes-rh »"
         )
     return name
+
+
+def label(name: str) -> str:
+    """What staff read for a collection."""
+    return "Documents principaux" if name == DEFAULT else name
 
 
 def list_collections(settings: Settings) -> list[str]:
@@ -74,3 +86,22 @@ def add_files(settings: Settings, name: str, paths: list[Path]) -> list[Upload]:
         tmp.replace(target / safe)
         results.append(Upload(safe))
     return results
+
+
+def delete_files(settings: Settings, name: str, names: list[str]) -> None:
+    """Remove files from a collection's folder (a refused upload, a removed document): otherwise every later
+    upload would index them again or report them again."""
+    folder = files_dir(settings, name)
+    for shown in names:
+        path = folder / Path(shown).name
+        if path.is_file():
+            path.unlink()
+
+
+def delete_collection(settings: Settings, name: str) -> None:
+    """A named collection's folder, files and index (its last document was removed)."""
+    if name == DEFAULT:
+        raise BadInput("la collection principale ne se supprime pas depuis l'interface")
+    folder = settings.collections_dir / check_name(name)
+    if folder.is_dir():
+        shutil.rmtree(folder)

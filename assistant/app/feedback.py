@@ -22,17 +22,22 @@ KINDS = {"useful": "Utile", "wrong": "Erronée", "hallucination": "Hallucination
 
 
 def make_record(
-    kind: str, answer: Answer, collection: str, retrieval_query: str = "", comment: str = ""
+    kind: str, answer: Answer | dict[str, Any], collection: str, retrieval_query: str = "", comment: str = "",
+    answer_key: str = "",
 ) -> dict[str, Any]:
+    """`answer` is the Answer or its `ask --json` object (a resumed conversation keeps only that). `answer_key`
+    names the rated answer (conversation and turn): rating it again replaces the rating (`latest`), so one
+    answer is never both « Utile » and « Hallucination »."""
     if kind not in KINDS:
         raise BadInput(f"avis inconnu : {kind!r} (attendu : {', '.join(KINDS)})")
-    payload = answer.to_json()
+    payload = answer if isinstance(answer, dict) else answer.to_json()
     created = datetime.now(UTC).isoformat(timespec="seconds")
-    digest = hashlib.sha256(f"{created}{kind}{answer.question}{answer.answer}".encode()).hexdigest()[:12]
+    digest = hashlib.sha256(f"{created}{kind}{payload['question']}{payload['answer']}".encode()).hexdigest()[:12]
     return {
         "id": f"fb-{digest}",
         "created": created,
         "kind": kind,
+        "answer_key": answer_key,
         "collection": collection,
         "retrieval_query": retrieval_query,
         "comment": comment.strip(),
@@ -65,6 +70,14 @@ def read(path: Path) -> list[dict[str, Any]]:
             except json.JSONDecodeError:
                 raise BadInput(f"{path}, ligne {n} : JSON invalide") from None
     return records
+
+
+def latest(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One record per rated answer, the last given (records without `answer_key` all count)."""
+    keyed: dict[str, dict[str, Any]] = {}
+    for n, r in enumerate(records):
+        keyed[r.get("answer_key") or f"#{n}"] = r
+    return list(keyed.values())
 
 
 def to_eval_items(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,17 +9,19 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from ..documents import Chunk, Document
-from ..errors import BadInput, IndexCorrupt, IndexMissing
+from ..errors import IndexCorrupt, IndexMissing, NothingReadable
 from ..ingest import FileError, discover, iter_documents
 from ..ingest.chunking import ChunkerSettings, chunk_document
 from ..models.base import Embedder
 from . import store as index_store
+from .catalog import ADDED
 
 
 @dataclass
@@ -113,6 +115,7 @@ def ingest(
         unchanged: set[str] = set()
         bar = _progress(len(files), "lecture")
         known = previous.documents if previous else {}
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         for n, (doc_id, document, reason, warnings, same) in enumerate(iter_documents(files, known), 1):
             bar.update(1)
             report_progress("lecture", n, len(files))
@@ -124,21 +127,26 @@ def ingest(
                     report.kept_previous.append(doc_id)
                     unchanged.add(doc_id)
             else:
+                if not same:
+                    document = replace(document, metadata={**document.metadata, ADDED: now})
                 documents[doc_id] = document
                 (report.unchanged if same else report.indexed).append(doc_id)
                 if same:
                     unchanged.add(doc_id)
         bar.close()
         if not documents:
-            raise BadInput(
+            raise NothingReadable(
                 "aucun document lisible dans "
                 + ", ".join(str(p) for p in paths)
                 + (" : " + "; ".join(e.reason for e in report.errors[:5]) if report.errors else "")
-                + " — l'index existant n'a pas été modifié"
+                + (" — l'index existant n'a pas été modifié" if previous else " — aucun index n'a été créé"),
+                report.errors,
             )
         if previous:
             report.removed = sorted(set(previous.documents) - set(documents))
-        if previous and not report.indexed and not report.removed:
+        retitled = {d for d in unchanged if previous and d in previous.documents
+                     and documents[d].metadata.get("title") != previous.documents[d].metadata.get("title")}
+        if previous and not report.indexed and not report.removed and not retitled:
             # Nothing new, changed or deleted: the live index stays as it is (no new version written).
             report.chunks = len(previous.chunks)
             report.reused_chunks = len(previous.chunks)
@@ -151,7 +159,11 @@ def ingest(
         chunks: list[Chunk] = []
         for doc_id, doc in documents.items():
             reuse = doc_id in unchanged and doc_id in old_chunks
-            chunks.extend(old_chunks[doc_id] if reuse else chunk_document(doc, chunker))
+            if reuse and doc_id in retitled:
+                title = doc.metadata["title"]
+                chunks.extend(replace(c, metadata={**c.metadata, "title": title}) for c in old_chunks[doc_id])
+            else:
+                chunks.extend(old_chunks[doc_id] if reuse else chunk_document(doc, chunker))
         old_rows = previous.row_of if previous else {}
         todo = [i for i, c in enumerate(chunks) if c.chunk_id not in old_rows]
         model = factory() if todo or previous is None else None

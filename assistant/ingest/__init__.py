@@ -6,7 +6,7 @@ One bad file never stops the others: it becomes a FileError in the report.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..documents import Document
@@ -15,7 +15,7 @@ from ..hashing import file_sha256
 from .chunking import PAGE_STARTS
 from .clean import clean_pages, clean_text
 from .loaders import LOADERS, load_file
-from .metadata import extract_metadata
+from .metadata import extract_metadata, fallback_title
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,20 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileEr
     return found, errors, skipped
 
 
+def read_failure(exc: OSError) -> str:
+    """In French: the system's own message is English (« Permission denied »)."""
+    if isinstance(exc, PermissionError):
+        return "lecture impossible (droits insuffisants sur le fichier)"
+    if isinstance(exc, FileNotFoundError):
+        return "lecture impossible (le fichier a disparu pendant la lecture)"
+    return "lecture impossible (erreur du système de fichiers)"
+
+
 def read_document(path: Path, doc_id: str) -> tuple[Document, list[str]]:
     try:
         loaded = load_file(path)  # checks type and size before reading the bytes
     except OSError as exc:
-        raise BadInput(f"{path} : lecture impossible ({exc.strerror or exc})") from exc
+        raise BadInput(f"{path} : {read_failure(exc)}") from exc
     page_starts: list[int] = []
     if loaded.pages and len(loaded.pages) > 1:
         text, page_starts = clean_pages(loaded.pages)
@@ -72,10 +81,17 @@ def read_document(path: Path, doc_id: str) -> tuple[Document, list[str]]:
         text = clean_text(loaded.text)
     if not text.strip():
         raise BadInput(f"{path} : aucun texte après nettoyage")
-    metadata = extract_metadata(text, loaded.metadata)
+    metadata = extract_metadata(text, loaded.metadata, path.stem)
     if page_starts:
         metadata[PAGE_STARTS] = ",".join(map(str, page_starts))
     return Document(doc=doc_id, text=text, metadata=metadata, source_sha256=loaded.sha256), loaded.warnings
+
+
+def with_title(document: Document, stem: str) -> Document:
+    """A document indexed before every document had a title gets one (same text: nothing re-embedded)."""
+    if document.metadata.get("title"):
+        return document
+    return replace(document, metadata={**document.metadata, "title": fallback_title(document.text, stem)})
 
 
 def iter_documents(
@@ -88,11 +104,11 @@ def iter_documents(
         previous = known.get(doc_id)
         try:
             if previous is not None and previous.source_sha256 == file_sha256(path):
-                yield doc_id, previous, "", [], True
+                yield doc_id, with_title(previous, path.stem), "", [], True
                 continue
             document, warnings = read_document(path, doc_id)
         except OSError as exc:
-            yield doc_id, None, f"{path} : lecture impossible ({exc.strerror or exc})", [], False
+            yield doc_id, None, f"{path} : {read_failure(exc)}", [], False
         except AssistantError as exc:
             yield doc_id, None, str(exc), [], False
         except Exception as exc:

@@ -209,7 +209,7 @@ def load_html(path: Path, data: bytes) -> Loaded:
         parser.feed(text)
         parser.close()
     except Exception as exc:  # html.parser is lenient; anything raised here is a broken file
-        raise BadInput(f"{path} : HTML illisible ({exc})") from exc
+        raise BadInput(f"{path} : page HTML illisible (fichier endommagé)") from exc
     body = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(parser.parts))
     return Loaded(text=body, metadata=parser.meta, warnings=warnings)
 

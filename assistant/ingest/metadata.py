@@ -41,8 +41,10 @@ def parse_french_date(text: str) -> str | None:
     return f"{match.group(3)}-{month:02d}-{day:02d}"
 
 
-def extract_metadata(text: str, known: dict[str, str] | None = None) -> dict[str, str]:
-    """Metadata found in the cleaned text; values the loader already knew (HTML <meta>) win."""
+def extract_metadata(text: str, known: dict[str, str] | None = None, stem: str = "") -> dict[str, str]:
+    """Metadata found in the cleaned text; values the loader already knew (HTML <meta>) win. Every document
+    gets a title: cards and « Documents utilisés » show it, and a file name such as `004_39514ed6.txt` tells
+    staff nothing."""
     meta: dict[str, str] = {}
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     head = lines[:_HEAD_LINES]
@@ -71,7 +73,29 @@ def extract_metadata(text: str, known: dict[str, str] | None = None) -> dict[str
     if title:
         meta["title"] = title
     meta.update({k: v for k, v in (known or {}).items() if v})
+    if not meta.get("title"):
+        meta["title"] = fallback_title(text, stem)
     return meta
+
+
+_TITLE_CHARS = 80
+
+
+def fallback_title(text: str, stem: str = "") -> str:
+    """The first line that reads as words (a heading or the opening words), cleaned and cut at a word; the
+    file's stem only when the text has no such line."""
+    for raw in text.split("\n"):
+        line = re.sub(r"^[#>*•\-–\s]+", "", raw).strip()
+        line = " ".join(line.split())
+        if _URL.match(line) or sum(ch.isalpha() for ch in line) < 4:
+            continue
+        if len(line) > _TITLE_CHARS:
+            cut = line[:_TITLE_CHARS].rsplit(" ", 1)[0]
+            line = cut.rstrip(" ,;:.-–") + "…"
+        else:
+            line = line.rstrip(" ,;:")
+        return line[:1].upper() + line[1:]
+    return re.sub(r"[_\s]+", " ", stem).strip() or "Document sans titre"
 
 
 def _title_before(head: list[str], date_line: int) -> str | None:

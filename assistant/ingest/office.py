@@ -8,6 +8,7 @@ at a ratio typical of zip bombs, is refused without being decompressed.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from collections import Counter
@@ -16,9 +17,16 @@ from pathlib import Path
 from ..errors import BadInput
 from .loaders import Loaded, register
 
+log = logging.getLogger(__name__)
+
 MAX_INFLATED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200
 MAX_PDF_PAGES = 2000
+MIN_TEXT_LAYER = 20  # characters: a page with fewer has no usable text layer (a scan, or a stamp)
+
+
+def _kind(path: Path) -> str:
+    return {".docx": "Word", ".odt": "OpenDocument"}.get(path.suffix.lower(), "bureautique")
 
 
 def check_zip(path: Path, data: bytes) -> zipfile.ZipFile:
@@ -26,7 +34,8 @@ def check_zip(path: Path, data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise BadInput(f"{path} : archive illisible ou tronquée ({exc})") from None
+        log.info("%s: %s", path, exc)  # the library's English detail, for developers
+        raise BadInput(f"{path} : fichier illisible ou tronqué (pas un document {_kind(path)} valide)") from None
     inflated = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
     if inflated > MAX_INFLATED_BYTES or (inflated > 10_000_000 and inflated / packed > MAX_RATIO):
@@ -50,6 +59,30 @@ def _page_furniture(pages: list[list[str]]) -> set[str]:
     return {k for k, n in edges.items() if n >= max(2, len(pages) / 2) and len(k) < 120}
 
 
+def _read_scanned_pages(path: Path, data: bytes, raw_pages: list[str]) -> tuple[list[int], str]:
+    """OCR of the pages without a text layer, in place; (pages read by OCR, warning). A PDF whose text layer is
+    fine elsewhere (a blank page, a stamp) does not need Tesseract: without it those pages are only reported."""
+    empty = [n for n, page in enumerate(raw_pages) if len(page.strip()) < MIN_TEXT_LAYER]
+    if not empty:
+        return [], ""
+    from .ocr import ocr_pages
+
+    has_text = any(raw_pages[n].strip() for n in range(len(raw_pages)) if n not in empty)
+    try:
+        read = ocr_pages(path, data, empty)
+    except BadInput as exc:
+        if not has_text:
+            raise
+        return [], f"{exc} — {len(empty)} page(s) sans texte ignorée(s)"
+    scanned = [n for n, text in read.items() if text.strip()]
+    for n in scanned:
+        raw_pages[n] = read[n]
+    if not any(p.strip() for p in raw_pages):
+        raise BadInput(f"{path} : PDF scanné, mais l'OCR n'y a lu aucun texte (image vide ou illisible ?)")
+    note = f"{path} : {len(scanned)} page(s) sans couche texte lue(s) par OCR (texte à vérifier)" if scanned else ""
+    return scanned, note
+
+
 @register(".pdf")
 def load_pdf(path: Path, data: bytes) -> Loaded:
     from pypdf import PdfReader
@@ -66,9 +99,9 @@ def load_pdf(path: Path, data: bytes) -> Loaded:
     except BadInput:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
-        raise BadInput(f"{path} : PDF illisible ou tronqué ({type(exc).__name__}: {exc})") from None
-    if not any(p.strip() for p in raw_pages):
-        raise BadInput(f"{path} : PDF sans couche texte (document scanné ?) : passez-le d'abord à l'OCR")
+        log.info("%s: %s: %s", path, type(exc).__name__, exc)
+        raise BadInput(f"{path} : PDF illisible ou tronqué (le fichier est incomplet ou endommagé)") from None
+    scanned, ocr_note = _read_scanned_pages(path, data, raw_pages)
     lines = [p.splitlines() for p in raw_pages]
     furniture = _page_furniture(lines)
     pages = [
@@ -80,6 +113,10 @@ def load_pdf(path: Path, data: bytes) -> Loaded:
         if isinstance(value, str) and value.strip():
             metadata[key] = value.strip()
     warnings = [f"{path} : {len(furniture)} en-tête(s)/pied(s) de page répété(s) retiré(s)"] if furniture else []
+    if scanned:
+        metadata["ocr"] = "oui"
+    if ocr_note:
+        warnings.append(ocr_note)
     return Loaded(text="\f".join(pages), metadata=metadata, warnings=warnings, pages=pages)
 
 
@@ -91,7 +128,8 @@ def load_docx(path: Path, data: bytes) -> Loaded:
 
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors… on broken files
-        raise BadInput(f"{path} : DOCX illisible ({type(exc).__name__}: {exc})") from None
+        log.info("%s: %s: %s", path, type(exc).__name__, exc)
+        raise BadInput(f"{path} : document Word illisible (fichier endommagé ou d'un autre format)") from None
     blocks = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -124,7 +162,8 @@ def load_odt(path: Path, data: bytes) -> Loaded:
     except BadInput:
         raise
     except Exception as exc:  # odfpy raises xml, zip and attribute errors on broken files
-        raise BadInput(f"{path} : ODT illisible ({type(exc).__name__}: {exc})") from None
+        log.info("%s: %s: %s", path, type(exc).__name__, exc)
+        raise BadInput(f"{path} : document OpenDocument illisible (fichier endommagé ou d'un autre format)") from None
     return Loaded(text="\n\n".join(blocks), metadata=metadata)
 
 

@@ -1,8 +1,10 @@
-"""Stage: question → ranked passages (dense FAISS candidates + BM25, fused; `search/retrieve.py`)."""
+"""Stage: question → ranked passages (dense FAISS candidates + BM25, fused; `search/retrieve.py`), from one
+collection or several merged."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from ..documents import Passage
 from ..index import store as index_store
@@ -22,11 +24,36 @@ def search(res: Resources, query: str, k: int) -> list[Passage]:
     return retrieve(query, query_vec, index.chunks, index.vectors, res.bm25, params, dense_hits=hits)
 
 
+def merge_ranked(found: Sequence[tuple[str, list[Passage]]], k: int) -> list[Passage]:
+    """Passages from several collections, ranked together and numbered 1..k. The cosine with the query ranks
+    them (same embedder everywhere); fused scores are not comparable across indexes (each has its own BM25
+    statistics). Each chunk says which collection it comes from."""
+    tagged = [
+        (p.dense_score if p.dense_score is not None else p.score, -p.rank, name, p)
+        for name, passages in found
+        for p in passages
+    ]
+    tagged.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    return [
+        replace(p, rank=n, chunk=replace(p.chunk, metadata={**p.chunk.metadata, "collection": name}))
+        for n, (_, _, name, p) in enumerate(tagged[:k], 1)
+    ]
+
+
+@dataclass(frozen=True)
 class Search:
+    """`name` is this collection's; `also` the other collections searched with it (name, resources)."""
+
+    name: str = ""
+    also: tuple[tuple[str, Resources], ...] = ()
     timing = "retrieve"
     step = "search"
 
     def run(self, turn: Turn, res: Resources) -> Turn:
         if turn.request.no_retrieval:
             return turn
-        return replace(turn, passages=search(res, turn.request.query, turn.request.k))
+        query, k = turn.request.query, turn.request.k
+        if not self.also:
+            return replace(turn, passages=search(res, query, k))
+        found = [(self.name, search(res, query, k)), *((name, search(other, query, k)) for name, other in self.also)]
+        return replace(turn, passages=merge_ranked(found, k))

@@ -8,7 +8,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,11 +17,15 @@ from ..app import collections_store as coll
 from ..app.model_queue import ModelQueue
 from ..documents import Passage
 from ..errors import AssistantError, BadInput
+from ..index import store as index_store
+from ..index.catalog import DocumentRow, document_rows, remove_documents
 from ..models.base import GenerationOptions, Generator
 from ..models.files import available_generators
 from ..pipeline.assistant import Assistant
 from ..pipeline.factory import make_generator
+from ..pipeline.search import Search
 from ..pipeline.turn import Turn
+from ..text import plural
 from .progress import Speeds, Tracker
 from .render import CSS, HEAD_JS
 
@@ -64,6 +68,13 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+def with_request(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Gradio passes the request (the signed-in user) to a handler whose `request` parameter is annotated
+    gr.Request; with postponed annotations that name cannot be resolved from inside a builder, so it is set."""
+    fn.__annotations__["request"] = import_gradio().Request
+    return fn
+
+
 @dataclass
 class Pool:
     """One Assistant per (collection, model), all sharing the embedder and each generator loaded once, one
@@ -95,13 +106,19 @@ class Pool:
                 self._generators[name] = make_generator(self.base.settings, model)
         return self._generators[name]
 
-    def get(self, collection: str = coll.DEFAULT, model: str = "") -> Assistant:
+    def get(self, collection: str | Sequence[str] = coll.DEFAULT, model: str = "") -> Assistant:
+        """The assistant of one collection, or of several searched together (ranked as one list)."""
+        names = [collection] if isinstance(collection, str) else list(dict.fromkeys(collection)) or [coll.DEFAULT]
         model = model or self.base.model_names.get("generator", "")
-        key = (collection, model)
+        if len(names) > 1:
+            first, others = self.get(names[0], model), [self.get(n, model) for n in names[1:]]
+            return first.with_stages(Search(names[0], tuple((n, a.res) for n, a in zip(names[1:], others,
+                                                                                        strict=True))))
+        key = (names[0], model)
         with self._lock:
             if key not in self._assistants:
                 self._assistants[key] = self.base.derive(
-                    index_dir=coll.index_dir(self.base.settings, collection),
+                    index_dir=coll.index_dir(self.base.settings, names[0]),
                     generator_factory=lambda: self._generator(model),
                     generator_name=model,
                 )
@@ -126,6 +143,31 @@ class Pool:
         thread = threading.Thread(target=work, daemon=True, name="warm-up")
         thread.start()
         return thread
+
+    def documents(self, collection: str) -> list[DocumentRow]:
+        return document_rows(self.get(collection).index)
+
+    def document_count(self, collection: str) -> str:
+        """« 5 documents » for the line under the question box; read from the manifest (no index load)."""
+        try:
+            files = index_store.read_manifest(coll.index_dir(self.base.settings, collection)).get("files", {})
+        except AssistantError:
+            return "pas encore indexée"
+        return plural(len(files), "document")
+
+    def remove_documents(self, collection: str, docs: list[str]) -> None:
+        """Out of the index (a new version, nothing re-embedded) and, for a named collection, out of its folder;
+        a named collection left with no document is deleted."""
+        settings = self.base.settings
+        with self.queue.hold():
+            held = {r.doc for r in self.documents(collection)}
+            if collection != coll.DEFAULT and held and held <= set(docs):
+                coll.delete_collection(settings, collection)
+            else:
+                remove_documents(coll.index_dir(settings, collection), docs)
+                if collection != coll.DEFAULT:
+                    coll.delete_files(settings, collection, docs)
+        self.forget(collection)
 
     def forget(self, collection: str) -> None:
         """After an ingest: the next question reloads the collection's index."""

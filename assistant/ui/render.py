@@ -10,6 +10,7 @@ from collections.abc import Callable
 from html import escape
 
 from ..documents import Answer, Passage
+from ..text import french_date
 from ..verify import wording
 
 CSS = """
@@ -21,18 +22,24 @@ CSS = """
 .ans .reason.decor { color: #7a4a00; }
 .ans u.term { text-decoration: underline wavy #c62828; }
 .ans a.cite { font-weight: 600; text-decoration: none; padding: 0 .1em; }
-.ans a.cite.broken { color: #b26a00; }
-.ans .used { font-size: .85em; color: #555; margin-top: .5em; }
+.ans a.cite.broken { color: #8a5200; }
+.ans .used { font-size: .85em; color: #333; margin-top: .5em; }
 .ans details.raw { margin-top: .6em; font-size: .9em; }
 .cards details.card { border: 1px solid #d0d7de; border-radius: 8px; padding: .4em .7em; margin: 0 0 .5em 0; }
 .cards details.card.cited { border-color: #1565c0; }
-.cards .meta { font-size: .85em; color: #555; }
+.cards .meta { font-size: .85em; color: #3d3d3d; }
 .cards mark.span { background: #fff59d; }
 .cards .text { white-space: pre-wrap; font-size: .92em; }
-.legend { font-size: .85em; color: #555; }
+.legend { font-size: .85em; color: #3d3d3d; }
+/* Contrast (RGAA / WCAG AA): Gradio's default orange buttons carry white text at 2.9:1. */
+button.primary { background: #1d4f91 !important; border-color: #1d4f91 !important; color: #fff !important; }
+button.stop { background: #a4231c !important; border-color: #a4231c !important; color: #fff !important; }
+.subdued { color: #4a4a4a !important; }
+.setof { font-size: .85em; color: #333; font-weight: 600; margin: 0 0 .4em 0; }
+.searching { font-size: .85em; color: #333; margin: .2em 0 0 0; }
 .progress { color: #1f3a5f; font-style: italic; margin: 0 0 .3em 0; }
 .draft { color: #333; }
-.extract { color: #555; font-size: .92em; }
+.extract { color: #3d3d3d; font-size: .92em; }
 """
 
 # Opens the passage card when a citation marker is clicked (the cards are <details>, closed when not cited).
@@ -43,8 +50,27 @@ document.addEventListener('click', function (e) {
   if (!a) return;
   e.preventDefault();
   const card = document.getElementById((a.getAttribute('href') || '').slice(1));
-  if (card) { card.open = true; card.scrollIntoView({behavior: 'smooth', block: 'nearest'}); }
+  if (!card) return;
+  const set = card.closest('.cardset');
+  if (set) {
+    document.querySelectorAll('.cardset').forEach(function (s) { s.hidden = s !== set; });
+  }
+  card.open = true;
+  card.scrollIntoView({behavior: 'smooth', block: 'nearest'});
+  const summary = card.querySelector('summary');
+  if (summary) summary.focus({preventScroll: true});
 });
+// The page is French (Gradio writes lang="en"), and the settings chevron's accessible name is English.
+function frenchPage() {
+  if (document.documentElement.lang !== 'fr') document.documentElement.lang = 'fr';
+  document.querySelectorAll('button[aria-label="Toggle Sidebar"]').forEach(function (b) {
+    b.setAttribute('aria-label', 'Ouvrir ou fermer les réglages');
+    b.title = 'Réglages';
+  });
+}
+new MutationObserver(frenchPage).observe(document.documentElement,
+  {childList: true, subtree: true, attributes: true, attributeFilter: ['lang', 'aria-label']});
+frenchPage();
 </script>"""
 
 
@@ -58,21 +84,24 @@ def _marker(prefix: str, marker: int, rank: int | None, supported: bool) -> str:
 def sentences_html(answer: Answer, prefix: str = "p") -> str:
     """The model's sentences, each coloured by its verdict, with the passages shown as its support (the model's
     citations, corrected by the verifier: a corrected marker stays visible, struck through) and its reasons."""
-    parts: list[str] = []
-    for i, s in enumerate(answer.sentences):
-        cites = [c for c in answer.citations if c.sentence == i]
-        cls = "ok" if not s.flagged else ("decor" if s.supported else "bad")
-        dropped = [c for c in cites if not c.supported and c.marker not in s.cited]
-        markers = "".join(
-            f'<s class="cite broken" title="citation du modèle, corrigée">[{c.marker}]</s>' for c in dropped
-        ) + "".join(_marker(prefix, rank, rank, s.supported) for rank in s.cited)
-        body = f'<span class="sent {cls}">{wording.underline_terms(s.text, s.unsupported_terms)}</span>{markers}'
-        if not s.supported:
-            body += f'<span class="reason">⚠ {escape(wording.why(s))}</span>'
-        for r in wording.citation_reasons(s):
-            body += f'<span class="reason decor">⚠ {escape(wording.describe(r))}</span>'
-        parts.append(body)
-    return " ".join(parts)
+    return " ".join(sentence_html(answer, i, prefix) for i in range(len(answer.sentences)))
+
+
+def sentence_html(answer: Answer, i: int, prefix: str = "p") -> str:
+    """One sentence with its verdict, its citations and its reasons."""
+    s = answer.sentences[i]
+    cites = [c for c in answer.citations if c.sentence == i]
+    cls = "ok" if not s.flagged else ("decor" if s.supported else "bad")
+    dropped = [c for c in cites if not c.supported and c.marker not in s.cited]
+    markers = "".join(
+        f'<s class="cite broken" title="citation du modèle, corrigée">[{c.marker}]</s>' for c in dropped
+    ) + "".join(_marker(prefix, rank, rank, s.supported) for rank in s.cited)
+    body = f'<span class="sent {cls}">{wording.underline_terms(s.text, s.unsupported_terms)}</span>{markers}'
+    if not s.supported:
+        body += f'<span class="reason">⚠ {escape(wording.why(s))}</span>'
+    for r in wording.citation_reasons(s):
+        body += f'<span class="reason decor">⚠ {escape(wording.describe(r))}</span>'
+    return body
 
 
 def _plain_with_links(text: str, prefix: str, ranks: set[int]) -> str:
@@ -162,6 +191,19 @@ def cards_html(answer: Answer, prefix: str = "p") -> str:
     return _cards(answer.passages, shown_ranks(answer), lambda p: cited_spans(answer, p), prefix)
 
 
+def card_sets_html(sets: list[tuple[str, str, str]]) -> str:
+    """The passage cards of every answer of the conversation, (prefix, question, cards) each; the latest is
+    shown, and a citation clicked in an older answer shows that answer's own cards (not the latest's)."""
+    if not sets:
+        return '<div class="cards"><p class="legend">Les passages cités s\'afficheront ici.</p></div>'
+    out = []
+    for n, (prefix, question, cards) in enumerate(sets):
+        hidden = "" if n == len(sets) - 1 else " hidden"
+        out.append(f'<section class="cardset" id="set-{prefix}"{hidden}>'
+                   f'<p class="setof">Passages de la question n° {n + 1} : « {escape(question)} »</p>{cards}</section>')
+    return "".join(out)
+
+
 def _cards(passages: list[Passage], cited: set[int], spans_of: Callable[[Passage], list[tuple[int, int]]],
            prefix: str) -> str:
     if not passages:
@@ -170,10 +212,14 @@ def _cards(passages: list[Passage], cited: set[int], spans_of: Callable[[Passage
     for p in passages:
         meta = p.chunk.metadata
         title = escape(meta.get("title") or p.chunk.doc)
-        bits = [escape(meta["date"])] if meta.get("date") else []
+        bits = [escape(french_date(meta["date"]))] if meta.get("date") else []
         if meta.get("page"):
             bits.append(f"p. {escape(meta['page'])}")
         bits.append(escape(p.chunk.doc))
+        if meta.get("collection"):
+            bits.append(f"collection {escape(meta['collection'])}")
+        if meta.get("ocr") == "oui":
+            bits.append("texte lu par OCR (à vérifier sur l'original)")
         if meta.get("url"):
             url = escape(meta["url"], quote=True)
             bits.append(f'<a href="{url}" target="_blank" rel="noopener noreferrer">lien</a>')

@@ -8,14 +8,30 @@ from html import escape
 from typing import Any
 
 from ..errors import AssistantError
+from ..text import plural
 from ..workshop.deck import Card
 from ..workshop.prepare import Preparation
 from ..workshop.room import ALONE, GROUNDED, SAMPLES, Round, Workshop, choices, play, points, resample, reveal
 from .check_view import build_check_panel
 from .common import Pool, follow_in_turn, import_gradio, user_message
 from .progress import Tracker, queue_line
-from .render import cards_html, sentences_html
-from .workshop_view import numbered_html, samples_html, token_html
+from .render import cards_html
+from .workshop_view import numbered_html, revealed_html, samples_html, token_html
+
+EXPORTS = ("session.json", "session.csv", "recap.html")
+EXPORTED = ("Session enregistrée : téléchargez ci-dessous le JSON (archive complète), le CSV (à ouvrir dans un "
+            "tableur) et le récapitulatif.")
+PRINT_JS = """() => {
+  const recap = document.querySelector('#summary');
+  const w = window.open('', '_blank');
+  if (!recap || !w) return;
+  w.document.write('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Récapitulatif de l\\'atelier'
+    + '</title><style>body{font-family:system-ui,sans-serif;margin:2em} table{border-collapse:collapse;width:100%}'
+    + 'td,th{border:1px solid #999;padding:.3em;text-align:left}</style></head><body>'
+    + '<h1>Atelier « découvrir les hallucinations »</h1>' + recap.innerHTML + '</body></html>');
+  w.document.close();
+  w.focus();
+}"""
 
 
 def _status(line: str) -> str:
@@ -37,7 +53,7 @@ def build_workshop(ws: Workshop, pool: Pool, prep: Preparation | None = None) ->
         gr.Markdown("## Atelier : faire apparaître les hallucinations\nChoisissez une carte, posez la question, "
                     "repérez les phrases que vous croyez inventées, puis découvrez le verdict.")
         with gr.Tab("Participants"):
-            with gr.Row():
+            with gr.Row(elem_id="ws-top"):
                 pseudonym = gr.Textbox(label="Votre pseudonyme (pas votre nom)", elem_id="pseudonym", max_lines=1)
                 card = gr.Dropdown(titles, value=ws.deck[0].id, label="Carte défi", elem_id="card")
             card_info = gr.HTML(_card_html(ws.deck[0]), elem_id="card-info")
@@ -58,15 +74,22 @@ def build_workshop(ws: Workshop, pool: Pool, prep: Preparation | None = None) ->
             with gr.Accordion("Passages trouvés dans les documents", open=False):
                 passages = gr.HTML("")
             board = gr.Dataframe(headers=["Pseudonyme", "Points", "Accord avec le vérificateur"],
-                                 label="Classement de la session", elem_id="board", interactive=False)
+                                 label="Classement de la session", elem_id="board", interactive=False, wrap=True)
             build_check_panel(ws.assistant, pool.queue, prefix="wv")
         with gr.Tab("Animation", elem_id="facilitator-tab"):
             prep_line = gr.Markdown(prep.line() if prep else "", elem_id="prep-status")
             summary = gr.HTML("", elem_id="summary")
             refresh = gr.Button("Actualiser", elem_id="refresh")
             with gr.Row():
-                export_btn = gr.Button("Exporter (JSON, CSV, récapitulatif HTML)", elem_id="export")
-                reset_btn = gr.Button("Nouvelle session", variant="stop", elem_id="reset")
+                export_btn = gr.Button("Exporter (JSON, tableur CSV, récapitulatif)", elem_id="export")
+                print_btn = gr.Button("Ouvrir le récapitulatif à imprimer", elem_id="print")
+                reset_btn = gr.Button("Nouvelle session…", variant="stop", elem_id="reset")
+            with gr.Row(visible=False, elem_id="confirm-reset") as confirm_row:
+                gr.Markdown("**Clore la session en cours ?** Ses résultats sont enregistrés, le classement repart "
+                            "de zéro.")
+                confirm_btn = gr.Button("Oui, clore et commencer une nouvelle session", variant="stop",
+                                        elem_id="confirm-reset-btn")
+                cancel_btn = gr.Button("Annuler", elem_id="cancel-reset")
             exports = gr.File(label="Fichiers de la session", file_count="multiple", interactive=False,
                               elem_id="exports")
             fac_status = gr.Markdown("", elem_id="fac-status")
@@ -111,26 +134,27 @@ def build_workshop(ws: Workshop, pool: Pool, prep: Preparation | None = None) ->
 
         def on_reveal(flagged: list[str], cur: dict[str, Any]) -> tuple[Any, ...]:
             if not cur:
-                return "Posez d'abord une question.", gr.update(), gr.update(), "", "", board_rows()
+                return "Posez d'abord une question.", gr.update(), gr.update(), "", "", board_rows(), gr.update()
             played = cur["round"]
             attempt = reveal(ws, played.index, flagged)
             s = points(attempt)
             text = (
-                f'<div class="score-box">Vous avez repéré <b>{s.caught}</b> phrase(s) inventée(s), manqué '
-                f'<b>{s.missed}</b>, donné <b>{s.false_alarm}</b> fausse(s) alerte(s) : '
-                f"<b>{s.points} points</b>.</div>"
+                f'<div class="score-box">Vous avez repéré <b>{plural(s.caught, "phrase inventée", "phrases inventées")}'
+                f"</b>, manqué <b>{s.missed}</b>, donné <b>{plural(s.false_alarm, 'fausse alerte', 'fausses alertes')}"
+                f"</b> : <b>{plural(s.points, 'point')}</b>.</div>"
                 f"<p><b>Ce qui s'est passé :</b> {escape(ws.card(attempt.card_id).explanation)}</p>"
             )
             alone, grounded = played.revealed()
-            left_html = ('<div class="side ans"><h4>Modèle seul, sans documents</h4>'
-                         f"<p>{sentences_html(alone, 'w') or '<i>(rien)</i>'}</p></div>")
-            right_html = ('<div class="side ans"><h4>Assistant avec les documents</h4>'
-                          f"<p>{sentences_html(grounded, 'w') or '<i>(rien)</i>'}</p></div>")
+            left_html = revealed_html("Modèle seul, sans documents", ALONE, alone, attempt.alone["invented"],
+                                      attempt.flags.get("alone", []))
+            right_html = revealed_html("Assistant avec les documents", GROUNDED, grounded,
+                                       attempt.grounded["invented"], attempt.flags.get("grounded", []))
             conf = ("<h4>Modèle seul</h4>" + token_html(played.alone.tokens) + "<h4>Avec les documents</h4>"
                     + token_html(played.grounded.tokens))
-            return text, left_html, right_html, conf, gr.update(interactive=False), board_rows()
+            return text, left_html, right_html, conf, gr.update(interactive=False), board_rows(), \
+                ws.session.summary_html()
 
-        check_btn.click(on_reveal, [flags, current], [verdict, left, right, confidence, check_btn, board],
+        check_btn.click(on_reveal, [flags, current], [verdict, left, right, confidence, check_btn, board, summary],
                         api_visibility="private")
 
         def on_again(cur: dict[str, Any]) -> str:
@@ -149,18 +173,24 @@ def build_workshop(ws: Workshop, pool: Pool, prep: Preparation | None = None) ->
 
         def on_export() -> tuple[list[str], str]:
             folder = ws.session.save(ws.root)
-            return [str(folder / n) for n in ("session.json", "session.csv", "recap.html")], f"Enregistré dans {folder}"
+            return [str(folder / n) for n in EXPORTS], EXPORTED
 
         export_btn.click(on_export, None, [exports, fac_status], api_visibility="private")
+        # The recap opens in a new tab, ready to print (a downloaded .html is one more step for the room).
+        print_btn.click(None, None, None, js=PRINT_JS)
 
-        def on_reset() -> tuple[list[str], str, str, list[list[Any]]]:
+        def on_reset() -> tuple[Any, ...]:
             folder = ws.reset()
-            files = [str(folder / n) for n in ("session.json", "session.csv", "recap.html")]
-            return files, f"Session close, exports gardés dans {folder}. Nouvelle session : {ws.session.id}.", \
-                ws.session.summary_html(), []
+            files = [str(folder / n) for n in EXPORTS]
+            return files, f"Session close (fichiers ci-dessous). Nouvelle session ouverte : {ws.session.id}.", \
+                ws.session.summary_html(), [], gr.update(visible=False)
 
-        reset_btn.click(on_reset, None, [exports, fac_status, summary, board], api_visibility="private")
-        demo.load(on_refresh, None, [summary, board], api_visibility="private")
+        reset_btn.click(lambda: gr.update(visible=True), None, confirm_row, api_visibility="private")
+        cancel_btn.click(lambda: gr.update(visible=False), None, confirm_row, api_visibility="private")
+        confirm_btn.click(on_reset, None, [exports, fac_status, summary, board, confirm_row], api_visibility="private")
+        demo.load(on_refresh, None, [summary, board], show_progress="hidden", api_visibility="private")
+        # Other participants' attempts appear on the facilitator tab without « Actualiser ».
+        gr.Timer(5.0).tick(on_refresh, None, [summary, board], show_progress="hidden", api_visibility="private")
         if prep is not None:
             timer = gr.Timer(2.0)
             timer.tick(lambda: prep.line(), None, prep_line, show_progress="hidden", api_visibility="private")

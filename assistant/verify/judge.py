@@ -49,9 +49,10 @@ def _prompt(user: str) -> Prompt:
     )
 
 
-def judge_prompt(claim: str, evidence: str) -> Prompt:
-    """Evidence first, claim last: claims judged against the same evidence share the prompt's prefix."""
-    return _prompt(f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{QUESTION}")
+def judge_prompt(claim: str, evidence: str, question: str = QUESTION) -> Prompt:
+    """Evidence first, claim last: claims judged against the same evidence share the prompt's prefix.
+    `question` is the judge's instruction (bench/judge.py measures variants of it)."""
+    return _prompt(f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{question}")
 
 
 def answers_prompt(question: str, text: str) -> Prompt:

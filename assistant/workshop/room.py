@@ -110,7 +110,7 @@ def play(ws: Workshop, pseudonym: str, card_id: str, question: str, on_step: Ste
     alone, grounded = both_answers(assistant, question, on_step)
     card = ws.card(card_id)
     attempt = Attempt(
-        pseudonym=pseudonym, card_id=card.id, card_kind=card.kind, question=question,
+        pseudonym=pseudonym, card_id=card.id, card_title=card.title, card_kind=card.kind, question=question,
         alone=_side(alone), grounded=_side(grounded),
         types=dict(hallucination_types(alone.sentences) + hallucination_types(grounded.sentences)),
     )

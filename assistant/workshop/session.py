@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput
+from ..text import local_time, plural
 from .scoring import Board, FlagScore, total
 
 _PSEUDONYM = re.compile(r"^[\w][\w .'-]{0,23}$")
@@ -45,6 +46,7 @@ class Attempt:
     score: dict[str, int] = field(default_factory=dict)
     types: dict[str, int] = field(default_factory=dict)  # hallucinations found, by type (both sides)
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    card_title: str = ""  # what people read (the id is for files)
 
 
 @dataclass
@@ -92,14 +94,17 @@ class Session:
         return {"summary": self.summary(), "attempts": [asdict(a) for a in self.attempts]}
 
     def to_csv(self) -> str:
+        """For French spreadsheet software: « ; » between fields, local time (the file is written with a BOM,
+        see `save`, or Excel reads UTF-8 as Windows-1252)."""
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv.writer(out, delimiter=";")
         writer.writerow(["date", "pseudonyme", "carte", "type", "question", "phrases_sans_documents",
                          "inventees_sans_documents", "phrases_avec_documents", "inventees_avec_documents",
                          "reperees", "manquees", "fausses_alertes", "points"])
         for a in self.attempts:
             s = FlagScore(**a.score) if a.score else FlagScore()
-            writer.writerow([a.created, a.pseudonym, a.card_id, a.card_kind, a.question,
+            writer.writerow([local_time(a.created, seconds=True), a.pseudonym, a.card_title or a.card_id,
+                             a.card_kind, a.question,
                              len(a.alone.get("invented", [])), sum(a.alone.get("invented", [])),
                              len(a.grounded.get("invented", [])), sum(a.grounded.get("invented", [])),
                              s.caught, s.missed, s.false_alarm, s.points if a.score else ""])
@@ -110,7 +115,8 @@ class Session:
         s = self.summary()
         agreement = s["agreement_participants_verifier"]
         rows = "".join(
-            f"<tr><td>{escape(a.pseudonym)}</td><td>{escape(a.card_id)}</td><td>{escape(a.question)}</td>"
+            f"<tr><td>{escape(a.pseudonym)}</td><td>{escape(a.card_title or a.card_id)}</td>"
+            f"<td>{escape(a.question)}</td>"
             f"<td>{sum(a.alone.get('invented', []))}/{len(a.alone.get('invented', []))}</td>"
             f"<td>{sum(a.grounded.get('invented', []))}/{len(a.grounded.get('invented', []))}</td></tr>"
             for a in self.attempts
@@ -119,7 +125,7 @@ class Session:
         board = "".join(
             f"<li>{escape(r['pseudonym'])} : {r['points']} points</li>" for r in s["scoreboard"]
         ) or "<li>—</li>"
-        return f"""<p>{s['attempts']} essais, {s['participants']} participants.
+        return f"""<p>{plural(s['attempts'], 'essai')}, {plural(s['participants'], 'participant')}.
 Phrases inventées repérées par le vérificateur : {s['invented_without_documents']} sans documents,
 {s['invented_with_documents']} avec documents.
 Accord participants / vérificateur : {'—' if agreement is None else f'{agreement:.0%}'}.</p>
@@ -142,7 +148,7 @@ td,th{{border:1px solid #999;padding:.3em;text-align:left;vertical-align:top;}}<
         for name, text in (("session.json", json.dumps(self.to_json(), ensure_ascii=False, indent=1)),
                            ("session.csv", self.to_csv()), ("recap.html", self.to_html())):
             tmp = folder / f".{name}.tmp"
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_text(text, encoding="utf-8-sig" if name.endswith(".csv") else "utf-8")
             os.replace(tmp, folder / name)
         return folder
 

@@ -85,3 +85,21 @@ def workshop_url(workshop: Any, pool: Pool) -> Iterator[str]:
            css=CSS + WORKSHOP_CSS, allowed_paths=[str(workshop.root)])
     yield f"http://127.0.0.1:{port}/"
     demo.close()
+
+
+def assert_accessible(page: Any, name: str) -> None:
+    """axe-core (bundled by axe-playwright-python, run in the page: nothing leaves the machine) finds no serious
+    or critical violation of WCAG 2.1 A/AA (what RGAA asks of French public bodies)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
+                                                                              "wcag21aa"]}})
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    details = "; ".join(f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}" for v in bad)
+    assert not bad, f"{name}: {details}"
+
+
+def wait_text(page: Any, selector: str, text: str, timeout: int = 240_000) -> None:
+    page.wait_for_function(
+        f"(document.querySelector({selector!r}) || {{innerText: ''}}).innerText.includes({text!r})", timeout=timeout
+    )
