@@ -125,7 +125,8 @@ def main() -> None:
     parser.add_argument("--no-shipped", action="store_true", help="skip the shipped verifier's verdicts")
     parser.add_argument("--held-out-from", type=int, default=69,
                         help="labels from this line on were not used to choose the shipped parameters")
-    parser.add_argument("--out", type=Path, default=None, help="write P(oui) per sentence (JSONL)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write per sentence P(oui), overlap, cheap score and number/name check (JSONL)")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.labels.read_text(encoding="utf-8").splitlines() if line.strip()]
     labels = [bool(r["supported"]) for r in rows]
