@@ -14,9 +14,10 @@ class BadInput(AssistantError):
 class NothingReadable(BadInput):
     """No file of an ingest could be read; `errors` holds each file's reason (the UI lists them)."""
 
-    def __init__(self, message: str, errors: list | None = None) -> None:  # type: ignore[type-arg]
+    def __init__(self, message: str, errors: list | None = None, kept_index: bool = False) -> None:  # type: ignore[type-arg]
         super().__init__(message)
         self.errors = errors or []
+        self.kept_index = kept_index  # an index existed before, and is left as it was
 
 
 class IndexMissing(AssistantError):

@@ -117,6 +117,13 @@ def terms(text: str) -> list[str]:
     return [stem(t) for t in content_tokens(text)]
 
 
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word, with « … » (titles, lists of questions)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.-–") + "…"
+
+
 def plural(n: int, singular: str, plural_form: str = "") -> str:
     """« 1 essai », « 2 essais », « 0 essai » (in French, 0 and 1 take the singular)."""
     return f"{n} {singular if n < 2 else plural_form or singular + 's'}"

@@ -33,7 +33,9 @@ def slug(name: str) -> str:
 
 
 def check_name(name: str) -> str:
-    name = slug(name) if name.strip() and not _NAME.match(name.strip().lower()) else name.strip().lower()
+    name = name.strip().lower()
+    if not _NAME.match(name):
+        name = slug(name)
     if not _NAME.match(name):
         raise BadInput(
             "nom de collection vide ou sans lettre ni chiffre : choisissez un nom comme « notes-rh »"

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..text import local_time
+from ..text import local_time, shorten
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -54,14 +54,18 @@ class History:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._ready = False  # schema created (once per store, at the first use: no file until then)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._ready:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(self.path, timeout=30)
         try:
             con.execute("PRAGMA foreign_keys = ON")
-            con.executescript(SCHEMA)
+            if not self._ready:
+                con.executescript(SCHEMA)
+                self._ready = True
             with con:
                 yield con
         finally:
@@ -110,7 +114,7 @@ class History:
 
 def label(summary: Summary) -> str:
     """« 26/11/2026 14:05 — Quand le syndicat… (3 questions) » in the conversations list."""
-    title = summary.title if len(summary.title) <= 70 else summary.title[:69].rsplit(" ", 1)[0] + "…"
+    title = shorten(summary.title, 69)
     count = f"{summary.turns} question" + ("s" if summary.turns > 1 else "")
     return f"{local_time(summary.updated)} — {title} ({count})"
 

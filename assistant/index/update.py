@@ -141,6 +141,7 @@ def ingest(
                 + (" : " + "; ".join(e.reason for e in report.errors[:5]) if report.errors else "")
                 + (" — l'index existant n'a pas été modifié" if previous else " — aucun index n'a été créé"),
                 report.errors,
+                kept_index=previous is not None,
             )
         if previous:
             report.removed = sorted(set(previous.documents) - set(documents))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..text import shorten
+
 MONTHS = {
     "janvier": 1,
     "fevrier": 2,
@@ -89,11 +91,7 @@ def fallback_title(text: str, stem: str = "") -> str:
         line = " ".join(line.split())
         if _URL.match(line) or sum(ch.isalpha() for ch in line) < 4:
             continue
-        if len(line) > _TITLE_CHARS:
-            cut = line[:_TITLE_CHARS].rsplit(" ", 1)[0]
-            line = cut.rstrip(" ,;:.-–") + "…"
-        else:
-            line = line.rstrip(" ,;:")
+        line = shorten(line, _TITLE_CHARS) if len(line) > _TITLE_CHARS else line.rstrip(" ,;:")
         return line[:1].upper() + line[1:]
     return re.sub(r"[_\s]+", " ", stem).strip() or "Document sans titre"
 

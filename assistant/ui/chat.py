@@ -24,7 +24,7 @@ from ..app.history import History, label, to_markdown
 from ..config import MAX_K_OFFERED
 from ..documents import Answer
 from ..errors import AssistantError, NothingReadable
-from ..text import french_date, local_time, plural
+from ..text import french_date, local_time, plural, shorten
 from ..verify.wording import dropped_passages
 from .check_view import build_check_panel
 from .common import Pool, follow_in_turn, import_gradio, user_message, with_request
@@ -34,7 +34,7 @@ from .render import answer_html, card_sets_html, cards_html, passages_html, prog
 log = logging.getLogger(__name__)
 
 MODES = {"Réponse rédigée et vérifiée": "generative", "Extraits des documents uniquement": "extractive"}
-EMPTY_SOURCES = '<div class="cards"><p class="legend">Les passages cités s\'afficheront ici.</p></div>'
+EMPTY_SOURCES = card_sets_html([])
 LEGEND = (
     '<p class="legend">Surligné en rouge : phrase non étayée par les documents (raison indiquée) ; en orange : '
     "citation qui ne dit pas ce que la phrase affirme. Cliquez sur [n] pour ouvrir le passage.</p>"
@@ -178,12 +178,8 @@ def export_conversation(store: History, user: str, conversation: str | None) -> 
 
 def rated_choices(state: dict[str, Any]) -> Any:
     """The answers that can be rated, the latest chosen."""
-    choices = [(f"n° {n} : {_short(a['question'])}", n) for n, a in enumerate(state["answers"], 1)]
+    choices = [(f"n° {n} : {shorten(a['question'], 59)}", n) for n, a in enumerate(state["answers"], 1)]
     return gr_update(choices=choices, value=len(choices) or None)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def give_feedback(pool: Pool, kind: str, comment: str, state: dict[str, Any], number: int | None) -> tuple[str, str]:
@@ -254,9 +250,8 @@ def upload(pool: Pool, files: list[str] | None, typed_name: str, progress: Any) 
         except NothingReadable as exc:
             coll.delete_files(settings, name, [e.path for e in exc.errors] or accepted)
             lines += [f"✗ {escape(e.path)} : {escape(_reason(e.reason))}" for e in exc.errors]
-            had_index = (coll.index_dir(settings, name) / "current").exists()
             lines.append(f"Aucun fichier lisible : la collection « {escape(name)} » "
-                         + ("n'a pas été modifiée." if had_index else "n'a pas été créée."))
+                         + ("n'a pas été modifiée." if exc.kept_index else "n'a pas été créée."))
             return "<br>".join(lines), gr.update()
         pool.forget(name)
         coll.delete_files(settings, name, [e.path for e in report.errors])

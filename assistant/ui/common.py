@@ -147,20 +147,23 @@ class Pool:
     def documents(self, collection: str) -> list[DocumentRow]:
         return document_rows(self.get(collection).index)
 
+    def _files(self, collection: str) -> set[str]:
+        """The documents of a collection, read from its manifest (no index load)."""
+        return set(index_store.read_manifest(coll.index_dir(self.base.settings, collection)).get("files", {}))
+
     def document_count(self, collection: str) -> str:
-        """« 5 documents » for the line under the question box; read from the manifest (no index load)."""
+        """« 5 documents » for the line under the question box."""
         try:
-            files = index_store.read_manifest(coll.index_dir(self.base.settings, collection)).get("files", {})
+            return plural(len(self._files(collection)), "document")
         except AssistantError:
             return "pas encore indexée"
-        return plural(len(files), "document")
 
     def remove_documents(self, collection: str, docs: list[str]) -> None:
         """Out of the index (a new version, nothing re-embedded) and, for a named collection, out of its folder;
         a named collection left with no document is deleted."""
         settings = self.base.settings
         with self.queue.hold():
-            held = {r.doc for r in self.documents(collection)}
+            held = self._files(collection)
             if collection != coll.DEFAULT and held and held <= set(docs):
                 coll.delete_collection(settings, collection)
             else:

@@ -99,6 +99,13 @@ def assert_accessible(page: Any, name: str) -> None:
     assert not bad, f"{name}: {details}"
 
 
+def pick_files(page: Any, files: list[Any], button: str = "#files") -> None:
+    """Through the upload button and the browser's file chooser, as a person does."""
+    with page.expect_file_chooser() as chooser:
+        page.locator(button).click()
+    chooser.value.set_files([str(f) for f in files])
+
+
 def wait_text(page: Any, selector: str, text: str, timeout: int = 240_000) -> None:
     page.wait_for_function(
         f"(document.querySelector({selector!r}) || {{innerText: ''}}).innerText.includes({text!r})", timeout=timeout

@@ -11,6 +11,7 @@ import pytest
 
 from assistant.app import feedback
 from assistant.ui.common import Pool
+from tests.browser.conftest import pick_files
 from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.slow
@@ -99,9 +100,7 @@ def test_upload_into_collection_then_ask_it(page: Any, chat_url: str, tmp_path: 
     page.goto(chat_url)
     page.get_by_text("Ajouter des documents à une collection").click()
     page.locator("#coll-name textarea").fill("essai-velo")
-    with page.expect_file_chooser() as chooser:
-        page.locator("#files").click()
-    chooser.value.set_files([str(doc), str(bad)])
+    pick_files(page, [doc, bad])
     page.locator("#index-btn").click()
     page.wait_for_function(
         "document.querySelector('#upload-status').innerText.includes('Collection')", timeout=TIMEOUT_MS

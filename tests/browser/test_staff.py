@@ -13,7 +13,7 @@ import pytest
 from assistant.app import collections_store as coll
 from assistant.app import feedback
 from assistant.ui.common import Pool
-from tests.browser.conftest import assert_accessible, wait_text
+from tests.browser.conftest import assert_accessible, pick_files, wait_text
 from tests.browser.test_chat import MOVE, TIMEOUT_MS, ask, extractive_mode
 from tests.conftest import ARTIFACTS
 from tests.test_ocr import PAGES, scanned_pdf
@@ -27,13 +27,6 @@ def choose(page: Any, dropdown: str, text: str) -> None:
     """A Gradio dropdown, as a person uses it: open the list, click the option."""
     page.locator(f"{dropdown} input").click()
     page.locator(f"{dropdown} li[role=option]", has_text=text).first.click()
-
-
-def pick_files(page: Any, files: list[Path]) -> None:
-    """Through the « Choisir les fichiers à téléverser… » button and the browser's file chooser."""
-    with page.expect_file_chooser() as chooser:
-        page.locator("#files").click()
-    chooser.value.set_files([str(f) for f in files])
 
 
 
