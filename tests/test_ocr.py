@@ -22,7 +22,10 @@ def scanned_pdf(path: Path, pages: list[str]) -> Path:
     """Image-only pages: what a scanner produces (no text layer at all)."""
     from PIL import Image, ImageDraw, ImageFont
 
-    font = ImageFont.load_default(size=44)
+    try:  # a font with French accents (Debian's DejaVu, there with Chromium); Pillow's own lacks « é »
+        font = ImageFont.truetype("DejaVuSans.ttf", 44)
+    except OSError:
+        font = ImageFont.load_default(size=44)
     images = []
     for text in pages:
         image = Image.new("L", (1700, 2200), 255)
@@ -45,6 +48,7 @@ def test_a_scanned_pdf_is_read_page_by_page_and_marked(scan: Path) -> None:
     assert not any((p.extract_text() or "").strip() for p in PdfReader(scan).pages)  # really a scan
     document, warnings = read_document(scan, scan.name)
     assert document.metadata["ocr"] == "oui"
+    assert document.metadata["title"] == "Délibération du comité syndical"  # not the writer's « deliberation-scannee »
     assert any("OCR" in w for w in warnings)
     assert "ordinateurs portables" in document.text and "Grigny" in document.text
     assert document.metadata.get("page_starts", "").count(",") == 1  # two pages, numbers kept

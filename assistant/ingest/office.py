@@ -112,6 +112,8 @@ def load_pdf(path: Path, data: bytes) -> Loaded:
         value = info.get(field) if hasattr(info, "get") else None
         if isinstance(value, str) and value.strip():
             metadata[key] = value.strip()
+    if re.sub(r"[\W_]+", "", metadata.get("title", "").lower()) == re.sub(r"[\W_]+", "", path.stem.lower()):
+        metadata.pop("title", None)  # PDF writers and scanners fill /Title with the file name: it tells nothing
     warnings = [f"{path} : {len(furniture)} en-tête(s)/pied(s) de page répété(s) retiré(s)"] if furniture else []
     if scanned:
         metadata["ocr"] = "oui"
