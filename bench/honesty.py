@@ -1,6 +1,6 @@
 """Replay the honesty stages (premise, judge, relevance, fallback) over the stored answers of eval runs.
 
-    python bench/honesty.py /tmp/sitiv-run/report.json --index index [--grid]
+    python bench/honesty.py /tmp/sitiv-run/report.json --index index [--grid | --grid rescue]
 
 Generation is deterministic and does not depend on what follows it, so the raw answers of a run (`raw_answer`,
 with its passages) are checked again by the product's own stages without generating anything: the premise
@@ -83,7 +83,8 @@ def main() -> None:
     parser.add_argument("report", type=Path)
     parser.add_argument("--index", type=Path, default=Path("index"))
     parser.add_argument("--profile", default="quality")
-    parser.add_argument("--grid", action="store_true", help="sweep the judge thresholds")
+    parser.add_argument("--grid", nargs="?", const="all", choices=["all", "rescue"], default=None,
+                        help="sweep the judge thresholds (all), or only the two rescue thresholds (rescue)")
     parser.add_argument("--out", type=Path, default=None, help="write the replayed rows (JSONL)")
     args = parser.parse_args()
     report = json.loads(args.report.read_text(encoding="utf-8"))
@@ -104,12 +105,17 @@ def main() -> None:
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in replayed), encoding="utf-8")
     if not args.grid:
         return
-    grid = itertools.product((0.4, 0.5, 0.6), (0.1, 0.2, 0.3), (0.05, 0.1, 0.2), (0.4, 0.5, 0.7))
-    for threshold, premise, answers, rescue in grid:
+    if args.grid == "rescue":
+        grid = itertools.product((DEFAULT_JUDGE.threshold,), (DEFAULT_JUDGE.premise,), (DEFAULT_JUDGE.answers,),
+                                 (DEFAULT_JUDGE.rescue,), (0.15, 0.2, 0.25, 0.3, 0.35, 1.0))
+    else:
+        grid = itertools.product((0.4, 0.5, 0.6), (0.1, 0.2, 0.3), (0.05, 0.1, 0.2), (0.4, 0.5, 0.7),
+                                 (DEFAULT_JUDGE.rescue_echoed,))
+    for threshold, premise, answers, rescue, echoed in grid:
         assistant.res.judge_params = replace(DEFAULT_JUDGE, threshold=threshold, premise=premise, answers=answers,
-                                             rescue=rescue)
+                                             rescue=rescue, rescue_echoed=echoed)
         metrics = compute_metrics([replay(r, assistant, True) for r in rows], k=5)
-        print(line(f"thr {threshold} prem {premise} ans {answers} resc {rescue}", metrics))
+        print(line(f"thr {threshold} prem {premise} ans {answers} resc {rescue}/{echoed}", metrics))
     assistant.res.judge_params = JudgeParams()
 
 

@@ -39,6 +39,13 @@ VARIANTS: dict[str, tuple[str, bool]] = {
     "vrai": ("D'après ce passage seulement, l'affirmation est-elle vraie ?", False),
     "erreur": ("L'affirmation contient-elle une erreur ou une information absente du passage ?", True),
 }
+# Variants that also read the question the sentence answers (« question+… »): a sentence that restates the
+# question's frame (« … est évoquée dans les vœux ») is judged on what it adds.
+QUESTION_VARIANTS: dict[str, str] = {
+    "question": QUESTION,
+    "question-apport": ("Ce que la réponse apporte à la question (chiffres, noms, lieux, dates, sens) est-il "
+                        "entièrement justifié par le passage ?"),
+}
 
 THRESHOLDS = tuple(round(x, 3) for x in np.arange(0.02, 0.99, 0.02))
 
@@ -99,13 +106,15 @@ def passages_of(row: dict) -> list[Passage]:
 
 def judge_all(generator, rows: list[dict], variant: str, n_passages: int, window: int):  # type: ignore[no-untyped-def]
     """Support read from the judge for each row (P(oui), or P(non) for an inverted wording), and seconds."""
-    question, inverted = VARIANTS[variant]
+    question, inverted = VARIANTS.get(variant, (QUESTION_VARIANTS.get(variant, ""), False))
     judged, seconds = [], []
     for row in rows:
         passages = passages_of(row)
         aligned = sorted(((*best_window(row["sentence"], p.chunk.text), p) for p in passages), key=lambda x: -x[0])
         t0 = time.perf_counter()
-        probs = [generator.yes_probability(judge_prompt(row["sentence"], read(p.chunk.text, span, window), question))
+        asked = row["question"] if variant in QUESTION_VARIANTS else None
+        probs = [generator.yes_probability(judge_prompt(row["sentence"], read(p.chunk.text, span, window), question,
+                                                        asked=asked))
                  for _, span, p in aligned[:n_passages]]
         seconds.append(time.perf_counter() - t0)
         probs = [1.0 - p for p in probs] if inverted else probs
@@ -120,7 +129,7 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=1, help="passages the judge reads per sentence")
     parser.add_argument("--window", type=int, default=1,
                         help="passage sentences read on each side of the aligned one (-1: the whole passage)")
-    parser.add_argument("--variant", default="current", choices=[*VARIANTS, "all"],
+    parser.add_argument("--variant", default="current", choices=[*VARIANTS, *QUESTION_VARIANTS, "all"],
                         help="wording of the judge's instruction")
     parser.add_argument("--no-shipped", action="store_true", help="skip the shipped verifier's verdicts")
     parser.add_argument("--held-out-from", type=int, default=69,

@@ -31,6 +31,9 @@ def test_question_forms_and_their_premises() -> None:
     assert premise_of("Le SITIV a bien signé un partenariat avec Google, n'est-ce pas ? Combien rapporte-t-il ?") == (
         "le SITIV a signé un partenariat avec Google")
     assert premise_of("Pourquoi est-ce que le syndicat utilise Azure ?") == "le syndicat utilise Azure"
+    # Inversion typed without hyphens: the pronoun is not part of what is presupposed.
+    assert premise_of("Pourquoi Edward Dickinson Baker est il critiqué ?") == "Edward Dickinson Baker est critiqué"
+    assert premise_of("Pourquoi il pleut ?") == "il pleut"
     # Questions that presuppose nothing beyond their subject are left alone.
     assert premise_of("Combien de communes le syndicat regroupe-t-il ?") is None
     assert premise_of("Qui est le président ?") is None
@@ -138,3 +141,24 @@ def test_an_invented_name_is_decided_without_asking_the_judge(tmp_path: Path) ->
     assert [r.kind for r in answer.sentences[0].reasons][:1] == [NAME_ABSENT]
     assert isinstance(generator, ScriptedJudge)
     assert not any(QUESTION in user for user in generator.judged)
+
+
+def test_the_sentence_where_the_model_found_its_answer_is_quoted_when_the_judge_hesitates(tmp_path: Path) -> None:
+    """The judge refuses the model's wording and reads the quotations as hesitant answers (0.3, under the
+    rescue threshold): the passage sentence that holds every word the model added to the question is quoted;
+    a model sentence whose added words are in no passage sentence leaves the refusal standing."""
+    def verdict(user: str) -> float:
+        return 0.3 if ANSWERS in user else 0.05
+
+    assistant, generator = scripted_assistant(tmp_path, "", verdict=verdict)
+    question = "À quel moment les agents changeront de bureaux ?"  # no premise to check
+    n = rank_of(assistant, question, "demenagement.txt")
+    generator.script = f"Les agents changeront de locaux à la rentrée 2015 à Vénissieux. [{n}]"
+    answer = assistant.ask(question)
+    assert answer.sentences and not answer.abstained and answer.fallback
+    assert answer.answer == f"{FOUND} « {MOVE} » [{n}]"
+    assert answer.raw_answer.startswith("Les agents changeront")  # the model's wording stays on record
+
+    generator.script = f"Les agents changeront de bureaux après les élections. [{n}]"
+    refused = assistant.ask("À quel moment les agents vont changer de bureaux ?")  # not the memo of the first
+    assert refused.abstained and refused.answer.startswith(ABSTENTION) and CLOSEST in refused.answer

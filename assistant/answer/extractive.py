@@ -18,6 +18,9 @@ class Extract:
     rank: int  # passage rank, cited as [rank]
     text: str
     coverage: float  # IDF-weighted share of the question's terms found in the sentence
+    # Every word the model's answer added to the question is in this sentence (an aligned evidence sentence):
+    # the model found the answer here, whatever the judge made of its wording.
+    echoed: bool = False
 
 
 def question_coverage(question: str, text: str, idf: Mapping[str, float]) -> float:
@@ -53,6 +56,29 @@ def best_sentences(
         if all(extract.text != c.text for c in chosen):
             chosen.append(extract)
     return chosen
+
+
+def evidence_sentences(
+    question: str,
+    passages: Sequence[Passage],
+    aligned: Sequence[tuple[str, int, int, int]],
+    idf: Mapping[str, float],
+) -> list[Extract]:
+    """The passage sentences where the verifier aligned the model's sentences (claim, rank, start, end): where
+    the model found its answer even when its own wording does not hold, quoted word for word."""
+    by_rank = {p.rank: p for p in passages}
+    asked = set(terms(question))
+    found: list[Extract] = []
+    for claim, rank, start, end in aligned:
+        if rank not in by_rank:
+            continue
+        sentence = " ".join(by_rank[rank].chunk.text[start:end].split())
+        if len(sentence) < 20 or any(sentence == e.text for e in found):
+            continue
+        added = set(terms(claim)) - asked
+        echoed = bool(added) and added <= set(terms(sentence))
+        found.append(Extract(rank, sentence, question_coverage(question, sentence, idf), echoed))
+    return found
 
 
 def format_extracts(extracts: Sequence[Extract]) -> str:

@@ -1,16 +1,19 @@
 """Stage: a generated answer with no supported sentence (or one that does not answer) becomes an abstention
 followed by the closest passage sentences, quoted; the model's text stays in `raw_answer`.
 
-With a judge, a refusal that would hide a found fact is avoided: when the judge reads the best quoted sentence
-as giving what the question asks, that quotation is the answer (not an abstention)."""
+With a judge, a refusal that would hide a found fact is avoided: when the judge reads a quoted sentence as
+giving what the question asks, that quotation is the answer (not an abstention). The sentences judged are the
+closest to the question and those where the verifier aligned the model's refused sentences: a paraphrase the
+judge does not accept (« La série For All Mankind est évoquée dans les vœux ») often points at the sentence
+that holds the answer, and the document's own words are then shown instead of the model's."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from ..answer.extractive import Extract, best_sentences, format_extracts
+from ..answer.extractive import Extract, best_sentences, evidence_sentences, format_extracts
 from ..answer.prompt import ABSTENTION
-from ..verify.checks import verify
+from ..verify.checks import best_window, verify
 from ..verify.judge import answers_prompt
 from ..verify.wording import off_topic
 from .resources import Resources
@@ -20,13 +23,38 @@ CLOSEST = "Passages les plus proches de la question :"
 FOUND = "D'après les documents :"
 
 
+_ALIGNED_READ = 2  # refused model sentences whose evidence sentence the judge reads as a possible answer
+
+
+def _aligned(turn: Turn, res: Resources) -> list[Extract]:
+    v = turn.verification
+    if v is None:
+        return []
+    refused = [s.text for s in v.sentences if not s.supported and not s.unsupported_terms][:_ALIGNED_READ]
+    aligned = []
+    for claim in refused:  # aligned again here: a sentence the judge vetoed has no evidence on record
+        score, span, rank = max(((*best_window(claim, p.chunk.text, window=1), p.rank) for p in turn.passages),
+                                key=lambda x: (x[0], -x[2]))
+        if score > 0:
+            aligned.append((claim, rank, *span))
+    return evidence_sentences(turn.request.question, turn.passages, aligned, res.bm25.idf)
+
+
 def _answering(extracts: list[Extract], turn: Turn, res: Resources) -> Extract | None:
     judge = res.judge
-    if judge is None or not extracts:
+    if judge is None or turn.request.mode != "generative":
         return None
-    scored = [(judge.yes_probability(answers_prompt(turn.request.question, e.text)), e) for e in extracts]
-    p, best = max(scored, key=lambda x: x[0])
-    return best if p >= res.judge_params.rescue else None
+    aligned = {e.text: e for e in _aligned(turn, res)}
+    # A sentence both closest to the question and aligned with the model's answer is the aligned one.
+    candidates = [aligned.pop(e.text, e) for e in extracts] + list(aligned.values())
+    if not candidates:
+        return None
+    params = res.judge_params
+    scored = [(judge.yes_probability(answers_prompt(turn.request.question, e.text)), e) for e in candidates]
+    echoed_bar = min(params.rescue_echoed, params.rescue)
+    passing = [(p, e) for p, e in scored if p >= (echoed_bar if e.echoed else params.rescue)]
+    # Where the model found its answer comes first; then the judge's preference.
+    return max(passing, key=lambda x: (x[1].echoed, x[0]))[1] if passing else None
 
 
 class Fallback:

@@ -32,6 +32,9 @@ class JudgeParams:
     premise: float = 0.1  # P(oui) below which the question's presupposition is unsupported
     answers: float = 0.1  # P(oui) below which a supported answer does not answer the question
     rescue: float = 0.4  # P(oui) from which a quoted passage sentence answers a question the model refused
+    # The same for the passage sentence that holds every word the model's refused sentence added to the question
+    # (`Extract.echoed`): two readings agree there, the model's and the judge's, so less of the judge is asked.
+    rescue_echoed: float = 0.25
 
 
 DEFAULT_JUDGE = JudgeParams()
@@ -49,10 +52,14 @@ def _prompt(user: str) -> Prompt:
     )
 
 
-def judge_prompt(claim: str, evidence: str, question: str = QUESTION) -> Prompt:
+def judge_prompt(claim: str, evidence: str, question: str = QUESTION, asked: str | None = None) -> Prompt:
     """Evidence first, claim last: claims judged against the same evidence share the prompt's prefix.
-    `question` is the judge's instruction (bench/judge.py measures variants of it)."""
-    return _prompt(f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{question}")
+    `question` is the judge's instruction (bench/judge.py measures variants of it); `asked`, the user's
+    question, is read before the passage when given."""
+    frame = f"Question posée : {asked.strip()}\n\n" if asked else ""
+    claim_label = "Réponse" if asked else "Affirmation"
+    instruction = question.replace("L'affirmation", "La réponse") if asked else question
+    return _prompt(f"{frame}Passage : {evidence.strip()}\n\n{claim_label} : {claim.strip()}\n\n{instruction}")
 
 
 def answers_prompt(question: str, text: str) -> Prompt:

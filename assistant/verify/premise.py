@@ -26,8 +26,17 @@ _WH_INVERTED = re.compile(
 _TAG = re.compile(r"^(?P<statement>.+?),?\s+(?:n'est-ce pas|n’est-ce pas|non|pas vrai|c'est bien ça)\s*\?", re.I)
 
 
+# Inversion typed without hyphens (« Pourquoi Baker est il critiqué ») after a common verb: the pronoun goes.
+_LOOSE_INVERSION = re.compile(
+    rf"\b(est|sont|a|ont|était|étaient|avait|avaient|fut|furent|peut|peuvent|doit|doivent|va|vont|fait|font)"
+    rf"\s+(?:t\s+)?(?:{_PRONOUNS})\b(?=\s)",
+    re.I,
+)
+
+
 def _clean(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" ,;")
+    text = _LOOSE_INVERSION.sub(r"\1", text) if not re.match(rf"(?:{_PRONOUNS})\b", text, re.I) else text
     text = re.sub(r"\b(a|ont|est|sont|avait|avaient) bien\b", r"\1", text)  # « a bien signé » → « a signé »
     return text
 
