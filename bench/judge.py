@@ -25,12 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answer.prompt import Prompt
 from assistant.config import load_settings
 from assistant.documents import Chunk, Passage
 from assistant.pipeline.factory import build_assistant
 from assistant.pipeline.verify import similarity
 from assistant.verify.checks import best_window, overlap_score, support_score, unsupported_terms
-from assistant.verify.judge import QUESTION, judge_prompt, window_around
+from assistant.verify.judge import QUESTION, judge_prompt, window_around, yes_no_prompt
 
 # Wordings of the judge's instruction. An inverted one asks for an error: its support is P(non).
 VARIANTS: dict[str, tuple[str, bool]] = {
@@ -39,13 +40,25 @@ VARIANTS: dict[str, tuple[str, bool]] = {
     "vrai": ("D'après ce passage seulement, l'affirmation est-elle vraie ?", False),
     "erreur": ("L'affirmation contient-elle une erreur ou une information absente du passage ?", True),
 }
-# Variants that also read the question the sentence answers (« question+… »): a sentence that restates the
-# question's frame (« … est évoquée dans les vœux ») is judged on what it adds.
+# Variants that also read the user's question before the passage, the sentence as its « Réponse »: a sentence
+# that restates the question's frame (« … est évoquée dans les vœux ») is judged on what it adds. Not shipped.
 QUESTION_VARIANTS: dict[str, str] = {
-    "question": QUESTION,
+    "question": QUESTION.replace("L'affirmation", "La réponse"),
     "question-apport": ("Ce que la réponse apporte à la question (chiffres, noms, lieux, dates, sens) est-il "
                         "entièrement justifié par le passage ?"),
 }
+
+
+def question_prompt(asked: str, claim: str, evidence: str, instruction: str) -> Prompt:
+    return yes_no_prompt(f"Question posée : {asked.strip()}\n\nPassage : {evidence.strip()}\n\n"
+                         f"Réponse : {claim.strip()}\n\n{instruction}")
+
+
+def prompt_for(variant: str, row: dict, evidence: str) -> Prompt:
+    """The judge's prompt for a labelled sentence read against `evidence`, in the wording of `variant`."""
+    if variant in QUESTION_VARIANTS:
+        return question_prompt(row["question"], row["sentence"], evidence, QUESTION_VARIANTS[variant])
+    return judge_prompt(row["sentence"], evidence, VARIANTS[variant][0])
 
 THRESHOLDS = tuple(round(x, 3) for x in np.arange(0.02, 0.99, 0.02))
 
@@ -106,15 +119,13 @@ def passages_of(row: dict) -> list[Passage]:
 
 def judge_all(generator, rows: list[dict], variant: str, n_passages: int, window: int):  # type: ignore[no-untyped-def]
     """Support read from the judge for each row (P(oui), or P(non) for an inverted wording), and seconds."""
-    question, inverted = VARIANTS.get(variant, (QUESTION_VARIANTS.get(variant, ""), False))
+    inverted = VARIANTS.get(variant, ("", False))[1]
     judged, seconds = [], []
     for row in rows:
         passages = passages_of(row)
         aligned = sorted(((*best_window(row["sentence"], p.chunk.text), p) for p in passages), key=lambda x: -x[0])
         t0 = time.perf_counter()
-        asked = row["question"] if variant in QUESTION_VARIANTS else None
-        probs = [generator.yes_probability(judge_prompt(row["sentence"], read(p.chunk.text, span, window), question,
-                                                        asked=asked))
+        probs = [generator.yes_probability(prompt_for(variant, row, read(p.chunk.text, span, window)))
                  for _, span, p in aligned[:n_passages]]
         seconds.append(time.perf_counter() - t0)
         probs = [1.0 - p for p in probs] if inverted else probs

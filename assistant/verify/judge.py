@@ -45,26 +45,23 @@ def combined(p_yes: float, cheap: float, params: JudgeParams = DEFAULT_JUDGE) ->
     return 0.0 if p_yes < params.floor else params.weight * p_yes + (1 - params.weight) * cheap
 
 
-def _prompt(user: str) -> Prompt:
+def yes_no_prompt(user: str) -> Prompt:
+    """A question the judge answers by oui or non (its P(oui) is read, nothing generated)."""
     return Prompt(
         messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}],
         completion=f"{SYSTEM}\n\n{user}\nRéponse :",
     )
 
 
-def judge_prompt(claim: str, evidence: str, question: str = QUESTION, asked: str | None = None) -> Prompt:
+def judge_prompt(claim: str, evidence: str, question: str = QUESTION) -> Prompt:
     """Evidence first, claim last: claims judged against the same evidence share the prompt's prefix.
-    `question` is the judge's instruction (bench/judge.py measures variants of it); `asked`, the user's
-    question, is read before the passage when given."""
-    frame = f"Question posée : {asked.strip()}\n\n" if asked else ""
-    claim_label = "Réponse" if asked else "Affirmation"
-    instruction = question.replace("L'affirmation", "La réponse") if asked else question
-    return _prompt(f"{frame}Passage : {evidence.strip()}\n\n{claim_label} : {claim.strip()}\n\n{instruction}")
+    `question` is the judge's instruction (bench/judge.py measures variants of it)."""
+    return yes_no_prompt(f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{question}")
 
 
 def answers_prompt(question: str, text: str) -> Prompt:
     """Supported is not answering: a true sentence about something else is a refusal, not an answer."""
-    return _prompt(f"Question : {question.strip()}\n\nTexte : {text.strip()}\n\n{ANSWERS}")
+    return yes_no_prompt(f"Question : {question.strip()}\n\nTexte : {text.strip()}\n\n{ANSWERS}")
 
 
 def window_around(text: str, span: tuple[int, int], sentences: int = 1) -> str:
