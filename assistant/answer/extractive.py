@@ -59,25 +59,19 @@ def best_sentences(
 
 
 def evidence_sentences(
-    question: str,
-    passages: Sequence[Passage],
-    aligned: Sequence[tuple[str, int, int, int]],
-    idf: Mapping[str, float],
+    question: str, aligned: Sequence[tuple[str, Passage, tuple[int, int]]], idf: Mapping[str, float]
 ) -> list[Extract]:
-    """The passage sentences where the verifier aligned the model's sentences (claim, rank, start, end): where
-    the model found its answer even when its own wording does not hold, quoted word for word."""
-    by_rank = {p.rank: p for p in passages}
+    """The passage sentences (passage, span) where the model's sentences (claim) align: where the model found
+    its answer even when its own wording does not hold, quoted word for word."""
     asked = set(terms(question))
     found: list[Extract] = []
-    for claim, rank, start, end in aligned:
-        if rank not in by_rank:
-            continue
-        sentence = " ".join(by_rank[rank].chunk.text[start:end].split())
+    for claim, passage, (start, end) in aligned:
+        sentence = " ".join(passage.chunk.text[start:end].split())
         if len(sentence) < 20 or any(sentence == e.text for e in found):
             continue
         added = set(terms(claim)) - asked
         echoed = bool(added) and added <= set(terms(sentence))
-        found.append(Extract(rank, sentence, question_coverage(question, sentence, idf), echoed))
+        found.append(Extract(passage.rank, sentence, question_coverage(question, sentence, idf), echoed))
     return found
 
 

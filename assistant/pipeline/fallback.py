@@ -33,11 +33,11 @@ def _aligned(turn: Turn, res: Resources) -> list[Extract]:
     refused = [s.text for s in v.sentences if not s.supported and not s.unsupported_terms][:_ALIGNED_READ]
     aligned = []
     for claim in refused:  # aligned again here: a sentence the judge vetoed has no evidence on record
-        score, span, rank = max(((*best_window(claim, p.chunk.text, window=1), p.rank) for p in turn.passages),
-                                key=lambda x: (x[0], -x[2]))
+        score, span, passage = max(((*best_window(claim, p.chunk.text, window=1), p) for p in turn.passages),
+                                   key=lambda x: (x[0], -x[2].rank))
         if score > 0:
-            aligned.append((claim, rank, *span))
-    return evidence_sentences(turn.request.question, turn.passages, aligned, res.bm25.idf)
+            aligned.append((claim, passage, span))
+    return evidence_sentences(turn.request.question, aligned, res.bm25.idf)
 
 
 def _answering(extracts: list[Extract], turn: Turn, res: Resources) -> Extract | None:
