@@ -24,6 +24,25 @@ STOPWORDS = frozenset(
 )
 
 
+# Words only English (or only French) prose is full of: enough to tell which language a text is in, so that the
+# judge is asked in the language of what it reads. Words both languages share (« on », « a », « as ») are left out.
+ENGLISH_WORDS = frozenset(
+    "the of and to is are was were that it for with by this be from at which has have had not their its "
+    "they he she will would can been".split()
+)
+_FRENCH_WORDS = frozenset(
+    "le la les de des du et est un une que qui dans pour pas sur au aux il elle ce cette sont par avec ne se "
+    "plus nous".split()
+)
+
+
+def is_english(text: str) -> bool:
+    """More English function words than French ones, and at least two: a name or a number alone stays French."""
+    words = re.findall(r"[a-z]+", text.lower())
+    english = sum(w in ENGLISH_WORDS for w in words)
+    return english >= 2 and english > 2 * sum(w in _FRENCH_WORDS for w in words)
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents (é → e, œ → oe) so that spelling variants meet."""
     text = text.lower().replace("œ", "oe").replace("æ", "ae")

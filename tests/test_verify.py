@@ -95,3 +95,60 @@ def test_markers_after_quotes_stay_with_their_sentence() -> None:
     v = verify(text, P)
     assert [(c.marker, c.sentence, c.supported) for c in v.citations] == [(1, 0, True), (2, 1, True)]
     assert len(v.sentences) == 2 and all(s.supported for s in v.sentences)
+
+
+# Texts written by others: `assistant verify` checks what another AI said, often in English and as a list.
+EN = [
+    Passage(1, Chunk("e1", "e1.txt", 0, 10, "The tower was built by Gustave Eiffel's company. It is 330 m tall."), 1.0),
+    Passage(2, Chunk("e2", "e2.txt", 0, 10, "Acme is based in Denver. In 2002 the U.S. House honored Meucci."), 0.5),
+]
+
+
+def test_lists_and_english_abbreviations_are_split_where_the_sentences_are() -> None:
+    # List items and the line after them are sentences; « U.S. » does not end one.
+    found = claims("Symptoms include:\n1. Fatigue\n2. Bone pain\n- Mood changes\nIn 2002 the U.S. House honored him.")
+    assert found == ["Symptoms include:", "Fatigue", "Bone pain", "- Mood changes",
+                     "In 2002 the U.S. House honored him."]
+
+
+def test_politeness_and_words_about_the_sources_are_not_claims() -> None:
+    text = ("Sure! Based on the given passages, the tower is 330 m tall [1]. The passages do not mention its "
+            "cost. I hope this helps! Let me know if you have other questions.")
+    assert claims(text) == ["the tower is 330 m tall."]
+    v = verify(text, EN)
+    assert [s.text for s in v.sentences] == ["Based on the given passages, the tower is 330 m tall."]
+    assert v.sentences[0].supported
+    # A claim about the world that says « not » is still a claim.
+    assert claims("The tower does not contain an elevator.") == ["The tower does not contain an elevator."]
+    said, listed = "The passages do not say who paid, but it cost 7 million francs.", "Here are the costs: 3 francs."
+    assert claims(f"{said} {listed}") == [said, listed]  # a claim after words about the sources is still judged
+
+
+def test_english_possessives_and_compounds_name_what_the_passages_name() -> None:
+    assert unsupported_terms("Gustave Eiffel's company built it. The Denver-based firm grew.", EN) == []
+    assert unsupported_terms("Gustave Eiffel-Réalain built it.", EN) == ["Eiffel-Réalain"]
+    assert unsupported_terms("Gustave Eiffel's company built it in Lyon's suburbs.", EN) == ["Lyon"]
+
+
+def test_the_judge_reads_a_second_passage_for_what_the_first_does_not_hold() -> None:
+    from assistant.verify.checks import evidence_text
+    from assistant.verify.judge import judge_prompt
+
+    passages = [
+        Passage(1, Chunk("c1", "c1.txt", 0, 10, "The site of Canberra was selected in 1908. It lies inland."), 1.0),
+        Passage(2, Chunk("c2", "c2.txt", 0, 10, "Sheep graze there. Parliament moved to Canberra in 1927."), 0.5),
+    ]
+    joined = evidence_text("Canberra was selected in 1908 and Parliament moved there in 1927.", passages, 1, (0, 40))
+    assert "1908" in joined and "1927" in joined
+    assert "1927" not in evidence_text("Canberra was selected in 1908.", passages, 1, (0, 40))
+    # Asked in the language of what it reads; French texts keep the French instruction.
+    assert judge_prompt("Canberra was selected in 1908.", joined).messages[1]["content"].startswith("Passage: ")
+    french = judge_prompt("Le SITIV déménage.", "Nous emménagerons à Vénissieux.")
+    assert "Affirmation :" in french.messages[1]["content"]
+
+
+def test_a_number_the_passage_spells_out_is_found() -> None:
+    spelled = [Passage(1, Chunk("s", "s.txt", 0, 10, "A trip takes seven months; le trajet dure dix-huit jours."), 1.0)]
+    assert unsupported_terms("It takes about 7 months, 18 jours.", spelled) == []
+    assert unsupported_terms("It takes about 1 month.", spelled) == ["1"]  # « one », « un » are no evidence
+    assert claims("Thank you for your question! It takes 7 months.") == ["It takes 7 months."]

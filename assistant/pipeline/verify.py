@@ -11,8 +11,8 @@ import numpy as np
 
 from ..documents import NAME_ABSENT, NUMBER_ABSENT, Passage
 from ..models.base import Embedder, Judge
-from ..verify.checks import Verification, claims, verify
-from ..verify.judge import judge_prompt, window_around
+from ..verify.checks import Verification, claim_text, claims, evidence_text, verify
+from ..verify.judge import judge_prompt
 from .resources import Resources
 from .turn import Turn
 
@@ -45,14 +45,13 @@ _DECIDED = (NUMBER_ABSENT, NAME_ABSENT)  # an invented number or name needs no j
 def judge_claims(judge: Judge, verification: Verification, passages: Sequence[Passage]) -> dict[int, float]:
     """P(oui) for each claim not already decided, read against the window around its evidence (a couple of
     sentences, not the whole prompt: a second or so each on two cores)."""
-    by_rank = {p.rank: p for p in passages}
     judged: dict[int, float] = {}
     for i, sentence in enumerate(verification.sentences):
         if sentence.evidence is None or any(r.kind in _DECIDED for r in sentence.reasons):
             continue
-        evidence = sentence.evidence
-        window = window_around(by_rank[evidence.rank].chunk.text, (evidence.start, evidence.end))
-        judged[i] = judge.yes_probability(judge_prompt(sentence.text, window))
+        evidence, claim = sentence.evidence, claim_text(sentence.text)
+        window = evidence_text(claim, passages, evidence.rank, (evidence.start, evidence.end))
+        judged[i] = judge.yes_probability(judge_prompt(claim, window))
     return judged
 
 

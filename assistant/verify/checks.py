@@ -14,6 +14,7 @@ sentence: word overlap alone passes a falsehood made of the passage's own words 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,12 +36,53 @@ from ..documents import (
     Reason,
     SentenceVerdict,
 )
-from ..text import STOPWORDS, content_tokens, fold, normalize_for_match, split_sentences, terms
-from .judge import DEFAULT_JUDGE, JudgeParams, combined
+from ..text import ENGLISH_WORDS, STOPWORDS, content_tokens, fold, normalize_for_match, split_sentences, terms
+from .judge import DEFAULT_JUDGE, JudgeParams, combined, window_around
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;-]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[ .,]\d{3})*(?:[.,]\d+)?")
 _PROPER = re.compile(r"\b[A-ZÀ-Ý][\w'’-]*[a-zà-ÿ][\w'’-]*\b")
+_POSSESSIVE = re.compile(r"['’]s?$")  # Eiffel's, Jones’: the name is Eiffel, Jones
+
+# Texts written by others (another AI, a benchmark's answers) open and close with words about the answer, not
+# about the world: « Based on the given passages, … », « I hope this helps! », « Voici ce que… : ». Judged as
+# claims they make a correct answer look invented. French and English, the languages the documents come in.
+_SOURCES = r"(?:passages?|context|documents?|information|sources?|texts?|search results|articles?|extraits?|textes?)"
+_LEAD_IN = re.compile(
+    r"^\W*(?:(?:based\s+(?:up)?on|according\s+to|as\s+(?:stated|mentioned|described|shown)\s+in)\s+"
+    r"(?:the\s+|these\s+|this\s+)?(?:(?:given|provided|above|available|retrieved|following)\s+)?" + _SOURCES
+    + r"(?:\s+(?:provided|given|above))?"
+    r"|(?:d['’]après|selon)\s+(?:les|le|ces|ce)\s+" + _SOURCES + r"(?:\s+(?:fournis|cités|donnés))?)\s*[,:]\s*",
+    re.IGNORECASE,
+)
+_ANSWER_IS = re.compile(
+    r"^\W*(?:the\s+answer(?:\s+to\s+(?:the|your|this)\s+question)?(?:\s+[\"“«][^\"”»]*[\"”»])?\s+is"
+    r"|la\s+réponse(?:\s+à\s+(?:la|votre|cette)\s+question)?(?:\s+[\"“«][^\"”»]*[\"”»])?\s+est)\s*:?\s*",
+    re.IGNORECASE,
+)
+_NO_CLAIM = re.compile(
+    r"^\W*(?:(?:sure|certainly|of course|absolutely|great question|okay)\W*|thank you\b.*|merci (?:pour|de)\b.*"
+    r"|i hope (?:this|that|it)\b.*|(?:please\s+)?(?:let me know|feel free|do not hesitate|don't hesitate)\b.*"
+    r"|j['’]esp[èe]re que (?:cela|ceci|ça)\b.*|n['’]h[ée]sitez pas\b.*"
+    r"|(?:here (?:is|are)|voici) (?:the|a|an|some|what|how|my|la|les|le|une|des|ce|comment)\b[^.!?:]*[.:!]?)$",
+    re.IGNORECASE | re.DOTALL,
+)
+# « The passages do not mention the cost »: a statement about the documents, the way others say they abstain.
+_SAYS_NOT_IN_SOURCES = re.compile(
+    r"(?:\b(?:do|does|did)\s+not|\b(?:don|doesn|didn)['’]t)\s+(?:\w+\s+)?(?:provide|contain|mention|include|specify|say|"
+    r"state|give|discuss|address)|\bno (?:specific |explicit )?(?:information|mention|details?)\b|"
+    r"\bnot (?:explicitly )?(?:mentioned|provided|specified|stated|included|given)\b|"
+    r"\b(?:cannot|can['’]t|unable to|could not|couldn['’]t)\s+(?:be\s+)?(?:answer|find|determine|provide|locate|say)|"
+    r"\bne (?:disent|mentionnent|précisent|indiquent|donnent|contiennent|permettent) pas\b",
+    re.IGNORECASE,
+)
+# ... unless it goes on to say something (« …do not say when, but it was built in 1889 »): then it is judged.
+_MORE_SAID = re.compile(r"\d|\b(?:but|however|although|mais|cependant|toutefois|pourtant)\b|;", re.IGNORECASE)
+_SOURCES_WORD = re.compile(r"\b(?:the |these |ces |les |le |aucun )?" + _SOURCES + r"\b", re.IGNORECASE)
+# Where an LLM's answer breaks without a full stop: a list item on its own line (« 1. Fatigue\n2. Bone pain »).
+_LIST_ITEM = re.compile(r"\n[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+")
+# Where split_sentences cuts though the sentence goes on (« the U.S. House », « Mr. Watson », « e.g. salt »).
+_NOT_AN_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$|\b(?:Mr|Mrs|Ms|Jr|Sr|Inc|Ltd|Corp|vs|approx|Prof|Gen|Sen|Rep)\.$")
 
 
 @dataclass(frozen=True)
@@ -86,8 +128,26 @@ def strip_markers(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", text)).strip()
 
 
+# Numbers a passage spells out: « seven months » supports « 7 months » (English and French). « one », « un »
+# and « une » are left out: as pronoun and article they are in every passage.
+_SPELLED = {
+    word: value
+    for pair in (
+        "two:2 three:3 four:4 five:5 six:6 seven:7 eight:8 nine:9 ten:10 eleven:11 twelve:12 thirteen:13 "
+        "fourteen:14 fifteen:15 sixteen:16 seventeen:17 eighteen:18 nineteen:19 twenty:20 thirty:30 forty:40 "
+        "fifty:50 sixty:60 seventy:70 eighty:80 ninety:90 hundred:100 "
+        "deux:2 trois:3 quatre:4 cinq:5 sept:7 huit:8 neuf:9 dix:10 onze:11 douze:12 treize:13 quatorze:14 "
+        "quinze:15 seize:16 dix-sept:17 dix-huit:18 dix-neuf:19 vingt:20 trente:30 quarante:40 cinquante:50 "
+        "soixante:60 cent:100 mille:1000"
+    ).split()
+    for word, value in [pair.split(":")]
+}
+_SPELLED_WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _SPELLED), key=len, reverse=True)) + r")\b")
+
+
 def _number_forms(text: str) -> set[str]:
-    return {re.sub(r"[ .,]", "", n) for n in _NUMBER.findall(text)}
+    digits = {re.sub(r"[ .,]", "", n) for n in _NUMBER.findall(text)}
+    return digits | {_SPELLED[w] for w in _SPELLED_WORD.findall(text.lower())}
 
 
 def unsupported_terms(sentence: str, passages: Sequence[Passage]) -> list[str]:
@@ -108,14 +168,24 @@ def unsupported_terms(sentence: str, passages: Sequence[Passage]) -> list[str]:
             missing.append(number.strip())
     first_word = re.match(r"\W*(\w+)", body)
     for match in _PROPER.finditer(body):
-        word = match.group()
+        word = _POSSESSIVE.sub("", match.group())
         if first_word and match.start() == first_word.start(1):
             continue  # a capital at the start of a sentence proves nothing
-        if fold(word) in STOPWORDS:
+        if fold(word) in STOPWORDS or _name_found(word, folded_sources):
             continue
-        if normalize_for_match(word) not in folded_sources:
-            missing.append(word)
+        missing.append(word)
     return list(dict.fromkeys(missing))
+
+
+def _name_found(word: str, folded_sources: str) -> bool:
+    """The name, or each capitalised part of a compound as a word of its own (« Denver-based » is about Denver;
+    « Pierre-Réalain » is not found in « pierrealainmillet.fr »)."""
+    if normalize_for_match(word) in folded_sources:
+        return True
+    parts = [p for p in word.split("-") if p[:1].isupper()]
+    return "-" in word and bool(parts) and all(
+        re.search(rf"(?<!\w){re.escape(normalize_for_match(p))}(?!\w)", folded_sources) for p in parts
+    )
 
 
 def _windows(passage_text: str, window: int) -> list[tuple[int, int]]:
@@ -154,20 +224,50 @@ def is_abstention(text: str) -> bool:
     return normalize_for_match(ABSTENTION).rstrip(".") in folded or "ne permettent pas de repondre" in folded
 
 
+def answer_sentences(answer: str) -> list[tuple[int, int]]:
+    """split_sentences, plus a boundary before each list item on its own line and none after initials or an
+    English title (answers by other systems are lists and English as often as French prose)."""
+    items = [m.start() for m in _LIST_ITEM.finditer(answer)]
+    line_ends = [answer.find("\n", start + 1) for start in items]  # an item ends with its line
+    cuts = sorted({0, len(answer), *items, *(e for e in line_ends if e > 0)})
+    spans: list[tuple[int, int]] = []
+    for lo, hi in itertools.pairwise(cuts):
+        for s, e in split_sentences(answer[lo:hi]):
+            joined = spans and _NOT_AN_END.search(answer[spans[-1][0] : spans[-1][1]])
+            if joined and "\n" not in answer[spans[-1][1] : lo + s]:
+                spans[-1] = (spans[-1][0], lo + e)
+            else:
+                spans.append((lo + s, lo + e))
+    return spans
+
+
 def claim_spans(answer: str) -> list[tuple[int, int]]:
-    """Spans of the sentences that state something checkable (markers attached, abstention excluded)."""
-    spans = _attach_trailing_markers(answer, split_sentences(answer))
-    return [(s, e) for s, e in spans if _states_something(answer[s:e]) and not is_abstention(answer[s:e])]
+    """Spans of the sentences that state something checkable (markers attached; abstentions, politeness and
+    words about the answer itself excluded)."""
+    spans = _attach_trailing_markers(answer, answer_sentences(answer))
+    return [(s, e) for s, e in spans if _states_something(answer[s:e])]
 
 
 def _states_something(sentence: str) -> bool:
-    """A bare « [2] », « Oui. » or a list number « 1. » is not a checkable claim."""
-    return any(not t.isdigit() for t in content_tokens(strip_markers(sentence)))
+    """A bare « [2] », a list number « 1. », « I hope this helps! » or « The passages do not mention it » is not
+    a checkable claim."""
+    body = claim_text(sentence)
+    if is_abstention(body) or _NO_CLAIM.match(body):
+        return False
+    if _SAYS_NOT_IN_SOURCES.search(body) and _SOURCES_WORD.search(body) and not _MORE_SAID.search(body):
+        return False
+    return any(not t.isdigit() for t in content_tokens(body))
+
+
+def claim_text(sentence: str) -> str:
+    """What a sentence claims about the world: without its markers and without « D'après les documents, »."""
+    body = strip_markers(sentence)
+    return _ANSWER_IS.sub("", _LEAD_IN.sub("", body, count=1), count=1) or body
 
 
 def claims(answer: str) -> list[str]:
     """The texts the caller embeds to pass `similarity` to verify()."""
-    return [strip_markers(answer[s:e]) for s, e in claim_spans(answer)]
+    return [claim_text(answer[s:e]) for s, e in claim_spans(answer)]
 
 
 def _sentence_reasons(missing: list[str], score: float, threshold: float, judged: bool) -> list[Reason]:
@@ -220,7 +320,7 @@ def verify(
         scores: dict[int, float] = {}
         for j, p in enumerate(passages):
             cosine = float(similarity[i, j]) if similarity is not None else None
-            scores[p.rank] = support_score(overlap_score(raw, p.chunk.text), cosine, params)
+            scores[p.rank] = support_score(overlap_score(claim_text(raw), p.chunk.text), cosine, params)
         best = max(scores, key=lambda r: scores[r]) if scores else None
         missing = unsupported_terms(raw, passages)
         is_judged = i in judged and best is not None
@@ -234,7 +334,7 @@ def verify(
         # The passage sentence closest to the claim, once per passage cited or holding the evidence: what the UI
         # highlights and feedback keeps as evidence.
         wanted = {m for m in markers if m in by_rank} | ({evidence_rank} if evidence_rank is not None else set())
-        spans = {rank: best_window(raw, by_rank[rank].chunk.text, window=1)[1] for rank in wanted}
+        spans = {rank: best_window(claim_text(raw), by_rank[rank].chunk.text, window=1)[1] for rank in wanted}
         sentence_citations = []
         for marker in markers:
             cited = by_rank.get(marker)
@@ -299,3 +399,22 @@ def _attach_trailing_markers(text: str, spans: list[tuple[int, int]]) -> list[tu
 def _keep_valid(match: re.Match[str], by_rank: dict[int, Passage]) -> str:
     valid = [n for n in markers_in(match.group()) if n in by_rank]
     return "[" + ", ".join(str(n) for n in valid) + "]" if valid else ""
+
+
+def evidence_text(claim: str, passages: Sequence[Passage], rank: int, span: tuple[int, int]) -> str:
+    """What the judge reads for a claim: the window around its evidence in passage `rank` and, when the claim
+    says more than that window holds, the window of another passage that holds most of the rest (an answer
+    joins facts from several passages: « chosen in 1908 [2] … Parliament moved in 1927 [3] »)."""
+    by_rank = {p.rank: p for p in passages}
+    first = window_around(by_rank[rank].chunk.text, span)
+    missing = {t for t in terms(claim) if t not in ENGLISH_WORDS} - set(terms(first))
+    best: tuple[int, str] = (0, "")
+    for p in passages:
+        if p.rank == rank or not missing:
+            continue
+        _, other_span = best_window(" ".join(sorted(missing)), p.chunk.text, window=1)
+        other = window_around(p.chunk.text, other_span)
+        gain = len(missing & set(terms(other)))
+        if gain > best[0]:
+            best = (gain, other)
+    return f"{first} […] {best[1]}" if best[0] else first

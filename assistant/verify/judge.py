@@ -9,13 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..answer.prompt import Prompt
-from ..text import split_sentences
+from ..text import is_english, split_sentences
 
 SYSTEM = "Tu vérifies des affirmations. Réponds uniquement par oui ou par non."
 QUESTION = (
     "L'affirmation est-elle entièrement justifiée par le passage (mêmes chiffres, noms, lieux, dates, même sens) ?"
 )
 ANSWERS = "Ce texte donne-t-il l'information que la question demande (pas seulement un fait voisin) ?"
+# The same, for English texts: asked in French about English text, the 1.5B judge refused correct paraphrases
+# (bench/verify_labelled.py on eval/verify-en.jsonl: balanced accuracy 0.781 asked in French, 0.906 in English;
+# 0.792 either way on the held-out eval/verify-en-heldout.jsonl).
+SYSTEM_EN = "You check claims. Answer only yes or no."
+QUESTION_EN = "Is the claim fully supported by the passage (same numbers, names, places, dates, same meaning)?"
+ANSWERS_EN = "Does this text give the information the question asks for (not just a related fact)?"
 
 
 @dataclass(frozen=True)
@@ -45,22 +51,28 @@ def combined(p_yes: float, cheap: float, params: JudgeParams = DEFAULT_JUDGE) ->
     return 0.0 if p_yes < params.floor else params.weight * p_yes + (1 - params.weight) * cheap
 
 
-def yes_no_prompt(user: str) -> Prompt:
-    """A question the judge answers by oui or non (its P(oui) is read, nothing generated)."""
+def yes_no_prompt(user: str, english: bool = False) -> Prompt:
+    """A question the judge answers by oui or non (yes or no: its P(yes) is read, nothing generated)."""
+    system = SYSTEM_EN if english else SYSTEM
     return Prompt(
-        messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}],
-        completion=f"{SYSTEM}\n\n{user}\nRéponse :",
+        messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+        completion=f"{system}\n\n{user}\n{'Answer:' if english else 'Réponse :'}",
     )
 
 
 def judge_prompt(claim: str, evidence: str, question: str = QUESTION) -> Prompt:
     """Evidence first, claim last: claims judged against the same evidence share the prompt's prefix.
-    `question` is the judge's instruction (bench/judge.py measures variants of it)."""
+    `question` is the judge's instruction (bench/judge.py measures variants of it); the default one is asked in
+    English when what the judge reads is English."""
+    if question == QUESTION and is_english(f"{claim} {evidence}"):
+        return yes_no_prompt(f"Passage: {evidence.strip()}\n\nClaim: {claim.strip()}\n\n{QUESTION_EN}", True)
     return yes_no_prompt(f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{question}")
 
 
 def answers_prompt(question: str, text: str) -> Prompt:
     """Supported is not answering: a true sentence about something else is a refusal, not an answer."""
+    if is_english(f"{question} {text}"):
+        return yes_no_prompt(f"Question: {question.strip()}\n\nText: {text.strip()}\n\n{ANSWERS_EN}", True)
     return yes_no_prompt(f"Question : {question.strip()}\n\nTexte : {text.strip()}\n\n{ANSWERS}")
 
 
@@ -71,3 +83,4 @@ def window_around(text: str, span: tuple[int, int], sentences: int = 1) -> str:
     inside = [i for i, (s, e) in enumerate(spans) if s < span[1] and e > span[0]] or [0]
     first, last = max(0, inside[0] - sentences), min(len(spans) - 1, inside[-1] + sentences)
     return " ".join(text[spans[first][0] : spans[last][1]].split())
+

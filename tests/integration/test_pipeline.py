@@ -179,3 +179,10 @@ def test_the_generator_as_a_yes_no_judge(assistant: Assistant) -> None:
     same = judge.yes_probability(judge_prompt("Le syndicat emménagera à Vénissieux à la rentrée 2015.", passage))
     other = judge.yes_probability(judge_prompt("Le syndicat a fermé ses portes à Paris en 1990.", passage))
     assert 0.0 <= other < same <= 1.0, (same, other)
+    # English text is judged with the English instruction, and « yes » is read as « oui » was.
+    passage = "The union will move into its new offices in Vénissieux at the start of the 2015 school year."
+    english = judge_prompt("The union will move to Vénissieux in 2015.", passage)
+    assert english.messages[0]["content"].startswith("You check claims")
+    same = judge.yes_probability(english)
+    other = judge.yes_probability(judge_prompt("The union closed its offices in Paris in 1990.", passage))
+    assert 0.0 <= other < same <= 1.0, (same, other)

@@ -1,0 +1,75 @@
+"""`assistant verify` on texts labelled by hand: does it say « hallucinated » where the label does?
+
+    python bench/verify_labelled.py eval/verify-en.jsonl eval/verify-en-heldout.jsonl [--variant all]
+
+Each line is an `assistant verify` input line (id, answer, passages) with a `hallucinated_label` (true/false).
+Prints, per file and variant, sensitivity (hallucinated texts caught), specificity (clean texts passed) and their
+mean, the balanced accuracy published detectors are compared on (HHEM-2.1-open: 0.743 on RAGTruth's QA answers).
+Variants undo one of the choices made for texts written by others, to show what each is worth:
+  shipped     the product as it is;
+  french      the judge always asked in French (before: it read English texts with a French instruction);
+  one-window  the judge reads the window of one passage only, not a second passage's for what the first lacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import assistant.pipeline.verify as stage
+from assistant.config import load_settings
+from assistant.evaluate.dataset import read_records
+from assistant.evaluate.verify_texts import read_items, verify_item
+from assistant.pipeline.factory import build_assistant
+from assistant.verify import checks, judge
+
+VARIANTS = ("shipped", "french", "one-window")
+
+
+def set_variant(name: str) -> None:
+    """Undo one choice in the verification stage (module attributes, restored by passing « shipped »)."""
+    stage.judge_prompt = judge.judge_prompt
+    stage.evidence_text = checks.evidence_text
+    if name == "french":
+        stage.judge_prompt = lambda claim, evidence: judge.yes_no_prompt(
+            f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{judge.QUESTION}")
+    elif name == "one-window":
+        def first_only(claim, passages, rank, span):  # type: ignore[no-untyped-def]
+            return judge.window_around(next(p for p in passages if p.rank == rank).chunk.text, span)
+        stage.evidence_text = first_only
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sets", nargs="+", type=Path)
+    parser.add_argument("--profile", default="quality")
+    parser.add_argument("--variant", default="shipped", choices=[*VARIANTS, "all"])
+    parser.add_argument("--show", action="store_true", help="print the texts the verifier got wrong")
+    args = parser.parse_args()
+    assistant = build_assistant(load_settings(profile=args.profile, memo="off"))
+    print(f"{'set':32s} {'variant':11s} {'caught':>8s} {'passed':>8s} {'bal.acc':>8s} {'s/text':>7s}")
+    for path in args.sets:
+        labels = {str(row["id"]): bool(row["hallucinated_label"]) for _, row in read_records(path, ("id",))}
+        items = read_items(path)
+        for variant in VARIANTS if args.variant == "all" else (args.variant,):
+            set_variant(variant)
+            start = time.perf_counter()
+            rows = [verify_item(assistant, item) for item in items]
+            seconds = (time.perf_counter() - start) / max(1, len(rows))
+            bad = [r for r in rows if labels[r["id"]]]
+            good = [r for r in rows if not labels[r["id"]]]
+            caught = sum(r["hallucinated"] for r in bad)
+            passed = sum(not r["hallucinated"] for r in good)
+            accuracy = (caught / max(1, len(bad)) + passed / max(1, len(good))) / 2
+            print(f"{path.name:32s} {variant:11s} {caught:>4d}/{len(bad):<3d} {passed:>4d}/{len(good):<3d} "
+                  f"{accuracy:8.3f} {seconds:7.2f}")
+            for r in rows if args.show else []:
+                if r["hallucinated"] != labels[r["id"]]:
+                    wrong = [s["text"] for s in r["sentences"] if not s["supported"]]
+                    print(f"    {r['id']}: labelled {labels[r['id']]}, unsupported: {wrong}")
+    set_variant("shipped")
+
+
+if __name__ == "__main__":
+    main()
