@@ -32,8 +32,7 @@ def set_variant(name: str) -> None:
     stage.judge_prompt = judge.judge_prompt
     stage.evidence_text = checks.evidence_text
     if name == "french":
-        stage.judge_prompt = lambda claim, evidence: judge.yes_no_prompt(
-            f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{judge.QUESTION}")
+        stage.judge_prompt = lambda claim, evidence: judge.judge_prompt(claim, evidence, english=False)
     elif name == "one-window":
         def first_only(claim, passages, rank, span):  # type: ignore[no-untyped-def]
             return judge.window_around(next(p for p in passages if p.rank == rank).chunk.text, span)

@@ -317,10 +317,11 @@ def verify(
     shown_parts: list[str] = []
     for i, (start, end) in enumerate(claim_spans(answer)):
         raw = answer[start:end]
+        claim = claim_text(raw)
         scores: dict[int, float] = {}
         for j, p in enumerate(passages):
             cosine = float(similarity[i, j]) if similarity is not None else None
-            scores[p.rank] = support_score(overlap_score(claim_text(raw), p.chunk.text), cosine, params)
+            scores[p.rank] = support_score(overlap_score(claim, p.chunk.text), cosine, params)
         best = max(scores, key=lambda r: scores[r]) if scores else None
         missing = unsupported_terms(raw, passages)
         is_judged = i in judged and best is not None
@@ -334,7 +335,7 @@ def verify(
         # The passage sentence closest to the claim, once per passage cited or holding the evidence: what the UI
         # highlights and feedback keeps as evidence.
         wanted = {m for m in markers if m in by_rank} | ({evidence_rank} if evidence_rank is not None else set())
-        spans = {rank: best_window(claim_text(raw), by_rank[rank].chunk.text, window=1)[1] for rank in wanted}
+        spans = {rank: best_window(claim, by_rank[rank].chunk.text, window=1)[1] for rank in wanted}
         sentence_citations = []
         for marker in markers:
             cited = by_rank.get(marker)

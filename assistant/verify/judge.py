@@ -17,8 +17,8 @@ QUESTION = (
 )
 ANSWERS = "Ce texte donne-t-il l'information que la question demande (pas seulement un fait voisin) ?"
 # The same, for English texts: asked in French about English text, the 1.5B judge refused correct paraphrases
-# (bench/verify_labelled.py on eval/verify-en.jsonl: balanced accuracy 0.781 asked in French, 0.906 in English;
-# 0.792 either way on the held-out eval/verify-en-heldout.jsonl).
+# (bench/verify_labelled.py: balanced accuracy 0.906 in English vs 0.781 in French on eval/verify-en.jsonl,
+# 0.833 vs 0.875 on eval/verify-en-heldout.jsonl; 0.875 vs 0.821 over both).
 SYSTEM_EN = "You check claims. Answer only yes or no."
 QUESTION_EN = "Is the claim fully supported by the passage (same numbers, names, places, dates, same meaning)?"
 ANSWERS_EN = "Does this text give the information the question asks for (not just a related fact)?"
@@ -60,11 +60,13 @@ def yes_no_prompt(user: str, english: bool = False) -> Prompt:
     )
 
 
-def judge_prompt(claim: str, evidence: str, question: str = QUESTION) -> Prompt:
+def judge_prompt(claim: str, evidence: str, question: str = QUESTION, english: bool | None = None) -> Prompt:
     """Evidence first, claim last: claims judged against the same evidence share the prompt's prefix.
     `question` is the judge's instruction (bench/judge.py measures variants of it); the default one is asked in
-    English when what the judge reads is English."""
-    if question == QUESTION and is_english(f"{claim} {evidence}"):
+    English when what the judge reads is English (`english` None: told by `is_english`)."""
+    if english is None:
+        english = question == QUESTION and is_english(f"{claim} {evidence}")
+    if english:
         return yes_no_prompt(f"Passage: {evidence.strip()}\n\nClaim: {claim.strip()}\n\n{QUESTION_EN}", True)
     return yes_no_prompt(f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{question}")
 
