@@ -54,6 +54,9 @@ class Settings:
     # Abstain before generating when the top passages hold less than this IDF-weighted share of the
     # question's terms (bench/abstention_guard.py); 0 turns the guard off.
     min_coverage: float = 0.0
+    # Abstain before generating when a name or number of the question is in no retrieved passage
+    # (pipeline/absent.py); "off" lets the model answer anyway.
+    absent_guard: str = "on"
     chunk_max_chars: int = 900
     chunk_overlap_chars: int = 150
     # Fusion: reciprocal rank fusion. k=5 gave the best recall@5 and MRR on both piaf dev (0.925 / 0.815 vs
@@ -98,6 +101,8 @@ class Settings:
             )
         if self.memo not in ("on", "off"):
             raise BadInput(f"memo inconnu : {self.memo!r} (attendu : on ou off)")
+        if self.absent_guard not in ("on", "off"):
+            raise BadInput(f"absent_guard inconnu : {self.absent_guard!r} (attendu : on ou off)")
         if self.speculative not in ("off", "prompt"):
             raise BadInput(f"speculative inconnu : {self.speculative!r} (attendu : off ou prompt)")
         if self.max_tokens < 1:

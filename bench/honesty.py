@@ -4,10 +4,11 @@
 
 Generation is deterministic and does not depend on what follows it, so the raw answers of a run (`raw_answer`,
 with its passages) are checked again by the product's own stages without generating anything: the premise
-check, verification with the judge, the « does it answer? » check and the fallback. The judge's P(oui) values
-are kept by prompt, so `--grid` sweeps the judge thresholds at no extra model cost. Metrics are computed by the
-same function as `assistant eval`. A premise found unsupported would have skipped generation: that row is
-replayed as the product would have answered it.
+check, the names the passages lack, verification with the judge, the « does it answer? » check and the
+fallback. The judge's P(oui) values are kept by prompt, so `--grid` sweeps the judge thresholds at no extra
+model cost. Metrics are computed by the same function as `assistant eval`. A premise found unsupported, or a
+name or number of the question in no passage, would have skipped generation: that row is replayed as the
+product would have answered it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from assistant.answer.prompt import Prompt
 from assistant.config import load_settings
 from assistant.documents import Chunk, Passage
 from assistant.evaluate.metrics import answer_has_keys, compute_metrics
+from assistant.pipeline.absent import AbsentTerms
 from assistant.pipeline.assistant import run_stages
 from assistant.pipeline.factory import build_assistant
 from assistant.pipeline.fallback import Fallback
@@ -59,7 +61,8 @@ def replay(row: dict[str, Any], assistant: Any, judge_on: bool) -> dict[str, Any
                                          p.get("metadata", {})), p["score"]) for p in row["passages"]]
     turn = Turn(Request(question=row["question"], query=row["question"], k=len(passages)), passages=passages,
                 raw=row["raw_answer"])
-    stages = (Premise(), Verify(), Relevance(), Fallback()) if judge_on else (Verify(), Fallback())
+    stages = ((Premise(), AbsentTerms(), Verify(), Relevance(), Fallback()) if judge_on
+              else (AbsentTerms(), Verify(), Fallback()))
     turn = run_stages(turn, assistant.res, stages, {})
     v = turn.verification
     return {
@@ -67,6 +70,7 @@ def replay(row: dict[str, Any], assistant: Any, judge_on: bool) -> dict[str, Any
         "answer": turn.shown,
         "abstained": turn.abstained,
         "premise": turn.premise,
+        "guard": turn.guard,
         "off_topic": turn.off_topic,
         "sentences": [asdict(s) for s in v.sentences] if v else [],
         "citations": [asdict(c) for c in v.citations] if v else [],

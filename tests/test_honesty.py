@@ -8,8 +8,11 @@ from pathlib import Path
 
 from assistant.answer.prompt import ABSTENTION
 from assistant.documents import NAME_ABSENT, NOT_ENTAILED
+from assistant.pipeline.absent import absent_terms
 from assistant.pipeline.fallback import CLOSEST, FOUND
 from assistant.pipeline.premise import WHAT_THEY_SAY
+from assistant.pipeline.relevance import adds_nothing
+from assistant.verify.checks import is_abstention
 from assistant.verify.judge import ANSWERS, QUESTION
 from assistant.verify.premise import premise_of, unsupported_premise_text
 from assistant.verify.wording import describe, off_topic
@@ -162,3 +165,47 @@ def test_the_sentence_where_the_model_found_its_answer_is_quoted_when_the_judge_
     generator.script = f"Les agents changeront de bureaux après les élections. [{n}]"
     refused = assistant.ask("À quel moment les agents vont changer de bureaux ?")  # not the memo of the first
     assert refused.abstained and refused.answer.startswith(ABSTENTION) and CLOSEST in refused.answer
+
+
+def test_a_question_about_a_name_no_passage_holds_is_refused_before_generating(tmp_path: Path) -> None:
+    assistant, generator = scripted_assistant(tmp_path, "ne doit pas être généré")
+    answer = assistant.ask("Quel poste occupe Wan Jifei au syndicat ?")
+    assert answer.abstained and answer.guard == "absent des passages : Wan Jifei"
+    assert answer.answer.startswith("Les passages trouvés ne mentionnent pas « Wan Jifei » : les documents")
+    assert is_abstention(answer.answer) and CLOSEST in answer.answer
+    assert generator.prompts == [] and answer.premise == ""
+    # A number counts as a name does; a capital after « ? » starts a sentence and is none.
+    assert assistant.ask("Que devient le syndicat en 2031 ?").guard == "absent des passages : 2031"
+    assert absent_terms("Le syndicat déploie-t-il LibreOffice ? Combien de postes ?", answer.passages) == []
+    assert absent_terms("Le syndicat déploie-t-il LibreOffice ? Et Azure ?", answer.passages) == ["Azure"]
+    # Switched off, the model answers (and the verifier flags what it invents).
+    off, generator_off = scripted_assistant(tmp_path / "off", "Wan Jifei dirige le syndicat.", absent_guard="off")
+    answer = off.ask("Quel poste occupe Wan Jifei au syndicat ?")
+    assert generator_off.prompts and answer.guard == "" and answer.abstained
+
+
+def test_the_model_saying_the_documents_do_not_answer_is_a_refusal_whatever_else_it_wrote(tmp_path: Path) -> None:
+    assistant, generator = scripted_assistant(tmp_path, "")
+    question = "Combien d'élèves reçoivent une tablette ?"
+    n = rank_of(assistant, question, "demenagement.txt")
+    generator.script = f"{MOVE} [{n}]\n\n{ABSTENTION}"
+    answer = assistant.ask(question)
+    assert answer.sentences[0].supported  # true, but the model itself says it answers nothing
+    assert answer.abstained and answer.answer.startswith(ABSTENTION) and MOVE not in answer.answer.split(CLOSEST)[0]
+    generator.script = f"{MOVE} [{n}]"
+    assert not assistant.ask("Quand le syndicat emménagera-t-il à Vénissieux ?").abstained
+
+
+def test_an_answer_that_only_says_the_question_back_is_no_answer(tmp_path: Path) -> None:
+    question = "Où le syndicat emménagera-t-il à la rentrée 2015 ?"
+    assert adds_nothing(question, "Le syndicat emménagera à la rentrée 2015.")
+    assert not adds_nothing(question, "Le syndicat emménagera à Vénissieux à la rentrée 2015.")
+    assert not adds_nothing("Le syndicat emménagera-t-il à la rentrée 2015 ?", "Oui, le syndicat emménagera.")
+    assert adds_nothing("Que déploie le syndicat ?", "Le syndicat déploie.")
+    assistant, generator = scripted_assistant(tmp_path, "", memo="off")  # no judge: the rule needs none
+    n = rank_of(assistant, question, "demenagement.txt")
+    generator.script = f"Le syndicat emménagera à la rentrée 2015. [{n}]"
+    answer = assistant.ask(question)
+    assert answer.sentences[0].supported and answer.abstained and answer.off_topic
+    generator.script = f"{MOVE} [{n}]"
+    assert not assistant.ask(question).abstained

@@ -47,7 +47,7 @@ def item_row(item: EvalItem, assistant: Assistant, options: EvalOptions) -> dict
             answer = assistant.ask(item.question, k=options.k, mode=options.mode, no_retrieval=options.no_retrieval)
             passages = answer.passages
             data = answer.to_json()
-            keys = ("answer", "abstained", "sentences", "citations", "timings_ms", "premise", "off_topic")
+            keys = ("answer", "abstained", "sentences", "citations", "timings_ms", "guard", "premise", "off_topic")
             row.update({key: data[key] for key in keys})
             row.update(raw_answer=answer.raw_answer, fallback=answer.fallback, model=answer.model)
             # The answer the user reads: a quotation shown instead of a refusal counts, a model text not shown not.

@@ -1,4 +1,5 @@
-"""The flow, wired in one place: search → guard → premise → context → fit → generate → verify → relevance → fallback.
+"""The flow, wired in one place: search → guard → premise → absent terms → context → fit → generate → verify →
+relevance → fallback.
 
 `Assistant` is what the CLI, the UI, the eval runner and the benches receive (built by `factory.py`): every
 question goes through the same list of stages, whoever asks it.
@@ -19,6 +20,7 @@ from ..index.update import IngestReport, Progress, ingest
 from ..models.base import Embedder, GenerationOptions, Generator
 from ..search.retrieve import BM25
 from ..verify.checks import DEFAULT_PARAMS, Verification, VerifyParams
+from .absent import AbsentTerms
 from .fallback import Fallback
 from .generate import Generate
 from .guard import CoverageGuard
@@ -33,7 +35,8 @@ from .verify import Verify, check_with
 # The flow. A new stage is one module and one entry here; `search()` runs the retrieval part alone.
 RETRIEVAL: tuple[Stage, ...] = (Search(),)
 ANSWER: tuple[Stage, ...] = (
-    CoverageGuard(), Premise(), SelectContext(), FitToContext(), Generate(), Verify(), Relevance(), Fallback()
+    CoverageGuard(), Premise(), AbsentTerms(), SelectContext(), FitToContext(), Generate(), Verify(), Relevance(),
+    Fallback(),
 )
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..documents import NAME_ABSENT, NUMBER_ABSENT, Passage
 from ..models.base import Embedder, Judge
-from ..verify.checks import Verification, claim_text, claims, evidence_text, verify
+from ..verify.checks import Verification, claim_text, claims, evidence_text, is_abstention, verify
 from ..verify.judge import judge_prompt
 from .resources import Resources
 from .turn import Turn
@@ -74,5 +74,9 @@ class Verify:
 
     def run(self, turn: Turn, res: Resources) -> Turn:
         verification = check_with(res, turn.raw, turn.passages)
-        abstained = verification.abstained and not turn.request.no_retrieval
+        # The model saying itself that the documents do not answer is a refusal, whatever else it wrote: the
+        # other sentences are then a neighbouring fact (« Les premiers chanteurs… [4] Les documents fournis ne
+        # permettent pas de répondre à cette question. » to a question on hymns).
+        refused = verification.abstained or is_abstention(turn.raw)
+        abstained = refused and not turn.request.no_retrieval
         return replace(turn, verification=verification, shown=verification.shown_answer, abstained=abstained)

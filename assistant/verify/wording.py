@@ -101,6 +101,13 @@ def off_topic() -> str:
     return "La réponse rédigée ne répondait pas à la question posée : elle n'est pas montrée."
 
 
+def absent_from_passages(terms: list[str]) -> str:
+    """Said instead of an answer when the question names what no retrieved passage holds."""
+    quoted = ", ".join(f"« {t} »" for t in terms)
+    return (f"Les passages trouvés ne mentionnent pas {quoted} : les documents fournis ne permettent pas de "
+            "répondre à cette question.")
+
+
 def not_kept(answer: Answer) -> str:
     """Why the model's own text is not what the user reads."""
     if answer.off_topic:

@@ -61,3 +61,13 @@ def test_a_false_premise_is_named_and_a_pasted_text_is_checked(page: Any, judged
     verdict.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "chat-check-text.png"), full_page=True)
     assert page.external_requests == []
+
+
+def test_a_question_about_a_name_the_passages_lack_is_refused_at_once(page: Any, judged_chat_url: str) -> None:
+    page.goto(judged_chat_url)
+    ask(page, "Quel poste occupe Wan Jifei au SITIV ?")
+    shown = page.locator("#chat .ans").last.inner_text()
+    assert "Les passages trouvés ne mentionnent pas « Wan Jifei »" in shown
+    assert "Passages les plus proches de la question" in shown
+    page.screenshot(path=str(ARTIFACTS / "chat-absent-name.png"), full_page=True)
+    assert page.external_requests == []
