@@ -68,6 +68,6 @@ def test_a_question_about_a_name_the_passages_lack_is_refused_at_once(page: Any,
     ask(page, "Quel poste occupe Wan Jifei au SITIV ?")
     shown = page.locator("#chat .ans").last.inner_text()
     assert "Les passages trouvés ne mentionnent pas « Wan Jifei »" in shown
-    assert "Passages les plus proches de la question" in shown
+    assert "les documents fournis ne permettent pas de répondre à cette question" in shown
     page.screenshot(path=str(ARTIFACTS / "chat-absent-name.png"), full_page=True)
     assert page.external_requests == []
