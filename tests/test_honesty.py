@@ -178,6 +178,7 @@ def test_a_question_about_a_name_no_passage_holds_is_refused_before_generating(t
     assert assistant.ask("Que devient le syndicat en 2031 ?").guard == "absent des passages : 2031"
     assert absent_terms("Le syndicat déploie-t-il LibreOffice ? Combien de postes ?", answer.passages) == []
     assert absent_terms("Le syndicat déploie-t-il LibreOffice ? Et Azure ?", answer.passages) == ["Azure"]
+    assert absent_terms("Que fit Wan Jifei en 2031 ?", answer.passages) == ["Wan Jifei", "2031"]
     # Switched off, the model answers (and the verifier flags what it invents).
     off, generator_off = scripted_assistant(tmp_path / "off", "Wan Jifei dirige le syndicat.", absent_guard="off")
     answer = off.ask("Quel poste occupe Wan Jifei au syndicat ?")

@@ -30,16 +30,14 @@ def absent_terms(question: str, passages: Sequence[Passage]) -> list[str]:
     spans = split_sentences(question) or [(0, len(question))]
     found: list[tuple[int, int]] = []
     for s, e in spans:
-        cursor = s
-        for term in unsupported_terms(question[s:e], passages):
-            at = question.find(term, cursor, e)
+        # unsupported_terms lists numbers before names: put them back in the question's order first.
+        for at, size in sorted((question.find(t, s, e), len(t)) for t in unsupported_terms(question[s:e], passages)):
             if at < 0:
                 continue
             if found and not question[found[-1][1] : at].strip():
-                found[-1] = (found[-1][0], at + len(term))
+                found[-1] = (found[-1][0], max(found[-1][1], at + size))
             else:
-                found.append((at, at + len(term)))
-            cursor = at + len(term)
+                found.append((at, at + size))
     return list(dict.fromkeys(question[a:b] for a, b in found))
 
 

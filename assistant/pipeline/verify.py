@@ -43,8 +43,9 @@ _DECIDED = (NUMBER_ABSENT, NAME_ABSENT)  # an invented number or name needs no j
 
 
 def judge_claims(judge: Judge, verification: Verification, passages: Sequence[Passage]) -> dict[int, float]:
-    """P(oui) for each claim not already decided, read against the window around its evidence (a couple of
-    sentences, not the whole prompt: a second or so each on two cores)."""
+    """P(oui) for each claim not already decided, read against the window around its evidence, plus another
+    passage's window for what it lacks (`evidence_text`: a few sentences, not the whole prompt, about a second
+    each on two cores)."""
     judged: dict[int, float] = {}
     for i, sentence in enumerate(verification.sentences):
         if sentence.evidence is None or any(r.kind in _DECIDED for r in sentence.reasons):

@@ -85,4 +85,3 @@ def window_around(text: str, span: tuple[int, int], sentences: int = 1) -> str:
     inside = [i for i, (s, e) in enumerate(spans) if s < span[1] and e > span[0]] or [0]
     first, last = max(0, inside[0] - sentences), min(len(spans) - 1, inside[-1] + sentences)
     return " ".join(text[spans[first][0] : spans[last][1]].split())
-
