@@ -70,11 +70,15 @@ class Passage:
 # here, the check that emits it, and its wording.
 NUMBER_ABSENT = "number_absent"  # a number or date of the sentence is in no passage
 NAME_ABSENT = "name_absent"  # a proper name of the sentence is in no passage
+NUMBER_ELSEWHERE = "number_elsewhere"  # a number the passages hold, but only in sentences about something else
 LOW_SUPPORT = "low_support"  # no passage holds enough of what the sentence says
 NOT_ENTAILED = "not_entailed"  # the judge (the model read as a yes/no reader) finds the meaning not in the passage
 DECORATIVE_CITATION = "decorative_citation"  # the cited passage does not support the sentence
 MISSING_PASSAGE = "missing_passage"  # the sentence cites a passage number that was not retrieved
-SENTENCE_REASONS = (NUMBER_ABSENT, NAME_ABSENT, LOW_SUPPORT, NOT_ENTAILED)  # the sentence itself is unsupported
+# Decided by the sentence's own numbers and names: no judge is asked.
+TERM_REASONS = (NUMBER_ABSENT, NAME_ABSENT, NUMBER_ELSEWHERE)
+# The sentence itself is unsupported.
+SENTENCE_REASONS = (NUMBER_ABSENT, NAME_ABSENT, NUMBER_ELSEWHERE, LOW_SUPPORT, NOT_ENTAILED)
 CITATION_REASONS = (DECORATIVE_CITATION, MISSING_PASSAGE)  # the sentence may hold, its citation does not
 
 

@@ -146,6 +146,18 @@ def test_an_invented_name_is_decided_without_asking_the_judge(tmp_path: Path) ->
     assert not any(QUESTION in user for user in generator.judged)
 
 
+def test_a_quotation_of_a_passage_is_not_judged_but_must_still_answer(tmp_path: Path) -> None:
+    assistant, generator = scripted_assistant(tmp_path, "", verdict=lambda user: 0.01)  # vetoes all it reads
+    question = "Que déploie le syndicat sur les postes ?"
+    n = rank_of(assistant, question, "logiciels.txt")
+    generator.script = f"« {DEPLOY} » [{n}]"
+    answer = assistant.ask(question)
+    assert answer.sentences[0].supported  # word for word: the judge is not asked whether it says the same
+    assert isinstance(generator, ScriptedJudge)
+    assert not any(QUESTION in user for user in generator.judged)
+    assert any(ANSWERS in user for user in generator.judged) and answer.abstained and answer.off_topic
+
+
 def test_the_sentence_where_the_model_found_its_answer_is_quoted_when_the_judge_hesitates(tmp_path: Path) -> None:
     """The judge refuses the model's wording and reads the quotations as hesitant answers (0.3, under the
     rescue threshold): the passage sentence that holds every word the model added to the question is quoted;

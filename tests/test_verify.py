@@ -1,6 +1,14 @@
 from assistant.answer.prompt import ABSTENTION, build_prompt
-from assistant.documents import MISSING_PASSAGE, Chunk, Passage
-from assistant.verify.checks import claims, is_abstention, markers_in, overlap_score, unsupported_terms, verify
+from assistant.documents import MISSING_PASSAGE, NUMBER_ELSEWHERE, Chunk, Passage
+from assistant.verify.checks import (
+    claims,
+    is_abstention,
+    markers_in,
+    misplaced_numbers,
+    overlap_score,
+    unsupported_terms,
+    verify,
+)
 
 P = [
     Passage(
@@ -85,6 +93,31 @@ def test_overlap_aligns_with_neighbouring_sentences() -> None:
     )
     assert overlap_score("Le SITIV a été créé en 2024.", passage) < 0.6
     assert overlap_score("Les statuts changent et seront mis en œuvre en 2024.", passage) >= 0.6
+
+
+def test_number_taken_from_a_sentence_about_something_else() -> None:
+    statutes = Passage(3, Chunk("c", "c.txt", 0, 10, "Le SITIV accompagne les communes depuis longtemps. "
+                                "Nous avons changé de statut et l'année 2024 sera l'année de leur mise en œuvre."), 0.4)
+    passages = [*P, statutes]
+    v = verify("Le SITIV a été créé en 2024. [3]", passages)
+    s = v.sentences[0]
+    assert not s.supported and v.abstained and not v.citations[0].supported
+    assert (s.reasons[0].kind, s.reasons[0].terms) == (NUMBER_ELSEWHERE, ["2024"])
+    assert not s.unsupported_terms  # 2024 is in the sources: it is not invented, it is misplaced
+    # The same number said of what its sentence is about holds; spelled numbers and passage numbers too.
+    assert misplaced_numbers("Les statuts seront mis en œuvre en 2024.", passages) == []
+    assert misplaced_numbers("On emménage en 2015 [1].", passages) == []
+    assert misplaced_numbers("Cela figure dans le passage n°3.", passages) == []
+    assert misplaced_numbers("Il a fini premier 2024 fois.", passages) == ["2024"]
+
+
+def test_a_total_given_in_parts_is_not_invented() -> None:
+    members = [Passage(1, Chunk("m", "m.txt", 0, 10, "Le syndicat regroupe 6 communes historiques et deux nouvelles "
+                                "communes depuis 2014. Le budget est voté en 2015 par 12 élus."), 1.0)]
+    assert unsupported_terms("Le syndicat compte 8 communes.", members) == []  # 6 + deux
+    assert misplaced_numbers("Le syndicat compte 8 communes.", members) == []
+    assert unsupported_terms("Le syndicat compte 9 communes.", members) == ["9"]
+    assert unsupported_terms("Le budget date de 2021.", members) == ["2021"]  # no year is summed: 6 + 2015
 
 
 def test_markers_after_quotes_stay_with_their_sentence() -> None:

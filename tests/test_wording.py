@@ -6,6 +6,7 @@ from assistant.documents import (
     MISSING_PASSAGE,
     NAME_ABSENT,
     NUMBER_ABSENT,
+    NUMBER_ELSEWHERE,
     Reason,
     SentenceVerdict,
 )
@@ -15,6 +16,8 @@ from assistant.verify import wording
 def test_each_reason_has_its_french_words() -> None:
     assert wording.describe(Reason(NUMBER_ABSENT, ["2016"])) == "chiffre absent des sources : 2016"
     assert wording.describe(Reason(NAME_ABSENT, ["Azure", "Google"])) == "nom absent des sources : Azure, Google"
+    assert wording.describe(Reason(NUMBER_ELSEWHERE, ["2024"])) == (
+        "chiffre détourné : les sources donnent 2024 à propos d'autre chose")
     assert wording.describe(Reason(LOW_SUPPORT, score=0.314)) == (
         "les passages ne disent pas l'essentiel de cette phrase")
     assert wording.describe(Reason(DECORATIVE_CITATION, marker=2)) == (
@@ -29,6 +32,17 @@ def test_why_joins_the_sentence_reasons_and_leaves_citations_apart() -> None:
     assert wording.why(v) == "chiffre absent des sources : 3 ; nom absent des sources : Azure"
     assert [r.kind for r in wording.citation_reasons(v)] == [DECORATIVE_CITATION]
     assert wording.categories([v]) == ["chiffre ou date inventé", "citation décorative"]
+
+
+def test_numbers_taken_from_elsewhere_are_underlined_too() -> None:
+    v = SentenceVerdict("Créé en 2024 par Martin.", False, 0.6, 1, ["Martin"], [
+        Reason(NAME_ABSENT, ["Martin"]), Reason(NUMBER_ELSEWHERE, ["2024"])])
+    assert wording.flagged_terms(v) == ["Martin", "2024"]
+    assert wording.why(v) == (
+        "nom absent des sources : Martin ; chiffre détourné : les sources donnent 2024 à propos d'autre chose")
+    alone = SentenceVerdict("Créé en 2024.", False, 0.6, 1, [], [Reason(NUMBER_ELSEWHERE, ["2024"])])
+    assert wording.categories([alone]) == ["chiffre ou date détourné"]
+    assert "<u class=\"term\">2024</u>" in wording.underline_terms(alone.text, wording.flagged_terms(alone))
 
 
 def test_verdicts_round_trip_through_json() -> None:

@@ -76,7 +76,7 @@ def _answer_html(row: dict[str, Any]) -> str:
     parts = []
     for data in row.get("sentences", []):
         s = SentenceVerdict.from_json(data)
-        text = wording.underline_terms(s.text, s.unsupported_terms, tag="span class='term'")
+        text = wording.underline_terms(s.text, wording.flagged_terms(s), tag="span class='term'")
         reason = " ; ".join(wording.describe(r) for r in s.reasons) or f"appui {s.score:.2f}"
         cls = "" if s.supported else " class='bad'"
         parts.append(f"<span{cls} title='{html.escape(reason)}'>{text}</span>")

@@ -9,9 +9,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..documents import NAME_ABSENT, NUMBER_ABSENT, Passage
+from ..documents import TERM_REASONS, Passage
 from ..models.base import Embedder, Judge
-from ..verify.checks import Verification, claim_text, claims, evidence_text, is_abstention, verify
+from ..verify.checks import Verification, claim_text, claims, evidence_text, is_abstention, quoted_from, verify
 from ..verify.judge import judge_prompt
 from .resources import Resources
 from .turn import Turn
@@ -39,16 +39,14 @@ def stored_vectors(res: Resources, passages: Sequence[Passage]) -> np.ndarray | 
     return None if None in rows else index.vectors[rows]
 
 
-_DECIDED = (NUMBER_ABSENT, NAME_ABSENT)  # an invented number or name needs no judge: the sentence is unsupported
-
-
 def judge_claims(judge: Judge, verification: Verification, passages: Sequence[Passage]) -> dict[int, float]:
-    """P(oui) for each claim not already decided, read against the window around its evidence, plus another
-    passage's window for what it lacks (`evidence_text`: a few sentences, not the whole prompt, about a second
-    each on two cores)."""
+    """P(oui) for each claim not already decided (an invented or misplaced term, a quotation), read against the
+    window around its evidence, plus another passage's window for what it lacks (`evidence_text`: a few
+    sentences, not the whole prompt, about a second each on two cores)."""
     judged: dict[int, float] = {}
     for i, sentence in enumerate(verification.sentences):
-        if sentence.evidence is None or any(r.kind in _DECIDED for r in sentence.reasons):
+        decided = any(r.kind in TERM_REASONS for r in sentence.reasons)
+        if sentence.evidence is None or decided or quoted_from(sentence.text, passages) is not None:
             continue
         evidence, claim = sentence.evidence, claim_text(sentence.text)
         window = evidence_text(claim, passages, evidence.rank, (evidence.start, evidence.end))

@@ -96,7 +96,7 @@ def sentence_html(answer: Answer, i: int, prefix: str = "p") -> str:
     markers = "".join(
         f'<s class="cite broken" title="citation du modèle, corrigée">[{c.marker}]</s>' for c in dropped
     ) + "".join(_marker(prefix, rank, rank, s.supported) for rank in s.cited)
-    body = f'<span class="sent {cls}">{wording.underline_terms(s.text, s.unsupported_terms)}</span>{markers}'
+    body = f'<span class="sent {cls}">{wording.underline_terms(s.text, wording.flagged_terms(s))}</span>{markers}'
     if not s.supported:
         body += f'<span class="reason">⚠ {escape(wording.why(s))}</span>'
     for r in wording.citation_reasons(s):

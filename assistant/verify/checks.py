@@ -4,7 +4,8 @@ A sentence's support by a passage combines two signals computed without any extr
   - stemmed content-word overlap (share of the sentence's words found in the passage);
   - embedding similarity (cosine with the packaged embedder, computed by the caller and passed in),
 rescaled to [0, 1] and mixed by `VerifyParams.alpha`. A sentence is supported when its best passage scores at
-least `threshold` *and* every number, date and proper name of the sentence occurs in some passage.
+least `threshold` *and* every number, date and proper name of the sentence occurs in some passage (a number
+in a passage sentence that shares a word with the claim, or as a total of that sentence's counts).
 The parameters are calibrated on hand-labelled answer sentences: see bench/calibrate_verifier.py.
 
 Where the model has been asked as a judge (`judged`: P(oui) that the sentence's evidence window justifies it,
@@ -29,6 +30,7 @@ from ..documents import (
     NAME_ABSENT,
     NOT_ENTAILED,
     NUMBER_ABSENT,
+    NUMBER_ELSEWHERE,
     SENTENCE_REASONS,
     Citation,
     Evidence,
@@ -36,7 +38,16 @@ from ..documents import (
     Reason,
     SentenceVerdict,
 )
-from ..text import ENGLISH_WORDS, STOPWORDS, content_tokens, fold, normalize_for_match, split_sentences, terms
+from ..text import (
+    ENGLISH_WORDS,
+    STOPWORDS,
+    content_tokens,
+    fold,
+    normalize_for_match,
+    split_sentences,
+    terms,
+    tokenize,
+)
 from .judge import DEFAULT_JUDGE, JudgeParams, combined, window_around
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;-]\s*\d+)*)\]")
@@ -147,7 +158,24 @@ _SPELLED_WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _SPELLED), 
 
 def _number_forms(text: str) -> set[str]:
     digits = {re.sub(r"[ .,]", "", n) for n in _NUMBER.findall(text)}
-    return digits | {_SPELLED[w] for w in _SPELLED_WORD.findall(text.lower())}
+    return digits | {_SPELLED[w] for w in _SPELLED_WORD.findall(text.lower())} | _totals(text)
+
+
+_MAX_PARTS = 4
+
+
+def _totals(text: str) -> set[str]:
+    """Totals a sentence gives in parts: « 6 communes du Rhône et 2 de la Loire » or « 6 communes historiques et
+    deux nouvelles » support « 8 communes ». Counts under 1,000 only (no year is added to anything), two to four
+    of them in one sentence, summed by pairs and all together."""
+    found: set[str] = set()
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        counts = [int(n) for n in _NUMBER.findall(sentence) if n.isdigit() and int(n) < 1000]
+        counts += [int(_SPELLED[w]) for w in _SPELLED_WORD.findall(sentence.lower()) if int(_SPELLED[w]) < 1000]
+        if 2 <= len(counts) <= _MAX_PARTS:
+            found |= {str(a + b) for a, b in itertools.combinations(counts, 2)} | {str(sum(counts))}
+    return found
 
 
 def unsupported_terms(sentence: str, passages: Sequence[Passage]) -> list[str]:
@@ -175,6 +203,51 @@ def unsupported_terms(sentence: str, passages: Sequence[Passage]) -> list[str]:
             continue
         missing.append(word)
     return list(dict.fromkeys(missing))
+
+
+# « cité dans le passage n°4 », « [2] »: a number that points at a source, not a claim about the world.
+_SOURCE_NUMBER = re.compile(
+    r"\b(?:passages?|extraits?|documents?|sources?|textes?|articles?)\s*(?:n°|no\.?|numéro|#)?\s*\d+|\[\d+\]",
+    re.IGNORECASE,
+)
+
+
+def misplaced_numbers(sentence: str, passages: Sequence[Passage]) -> list[str]:
+    """Numbers of the sentence that the passages hold, but only in sentences sharing no other word with it.
+
+    The 1.5B attaches a number of the passages to what the question asks: « Le SITIV a été créé en 2024. »
+    where the only 2024 is « l'année 2024 sera l'année de leur mise en œuvre », which the judge reads as
+    support. A number said of the same thing shares at least a word with it (measured in bench/README.md).
+    """
+    body = _SOURCE_NUMBER.sub(" ", claim_text(sentence))
+    numbers = list(dict.fromkeys(n.strip() for n in _NUMBER.findall(body)))
+    words = {t for t in terms(body) if not any(ch.isdigit() for ch in t)}
+    if not numbers or not words:
+        return []
+    sentences = [p.chunk.text[s:e] for p in passages for s, e in split_sentences(p.chunk.text)]
+    misplaced = []
+    for number in numbers:
+        digits = re.sub(r"[ .,]", "", number)
+        holding = [s for s in sentences if digits in _number_forms(s)]
+        if holding and not any(words & set(terms(s)) for s in holding):
+            misplaced.append(number)
+    return misplaced
+
+
+_QUOTE_WORDS = 4  # « Oui, en 2015. » copies nothing: shorter claims are judged
+
+
+def quoted_from(claim: str, passages: Sequence[Passage]) -> int | None:
+    """The rank of a passage the claim copies word for word (markers, case, accents and punctuation aside).
+
+    A quotation cannot misstate its passage, so the judge is not asked (on the 271 hand labels, 52 claims are
+    quotations, all labelled supported); whether it answers the question is still checked.
+    """
+    words = tokenize(claim_text(claim))
+    if len(words) < _QUOTE_WORDS:
+        return None
+    wanted = f" {' '.join(words)} "
+    return next((p.rank for p in passages if wanted in f" {' '.join(tokenize(p.chunk.text))} "), None)
 
 
 def _name_found(word: str, folded_sources: str) -> bool:
@@ -270,11 +343,14 @@ def claims(answer: str) -> list[str]:
     return [claim_text(answer[s:e]) for s, e in claim_spans(answer)]
 
 
-def _sentence_reasons(missing: list[str], score: float, threshold: float, judged: bool) -> list[Reason]:
+def _sentence_reasons(
+    missing: list[str], misplaced: list[str], score: float, threshold: float, judged: bool
+) -> list[Reason]:
     numbers = [t for t in missing if any(ch.isdigit() for ch in t)]
     names = [t for t in missing if t not in numbers]
     reasons = [Reason(NUMBER_ABSENT, terms=numbers)] if numbers else []
     reasons += [Reason(NAME_ABSENT, terms=names)] if names else []
+    reasons += [Reason(NUMBER_ELSEWHERE, terms=misplaced)] if misplaced else []
     if score < threshold:
         reasons.append(Reason(NOT_ENTAILED if judged else LOW_SUPPORT, score=round(score, 4)))
     return reasons
@@ -324,12 +400,13 @@ def verify(
             scores[p.rank] = support_score(overlap_score(claim, p.chunk.text), cosine, params)
         best = max(scores, key=lambda r: scores[r]) if scores else None
         missing = unsupported_terms(raw, passages)
+        misplaced = misplaced_numbers(raw, passages)
         is_judged = i in judged and best is not None
         if is_judged:
             scores[best] = combined(judged[i], scores[best], judge)
         threshold = judge.threshold if is_judged else params.threshold
         score = scores[best] if best is not None else 0.0
-        reasons = _sentence_reasons(missing, score, threshold, is_judged)
+        reasons = _sentence_reasons(missing, misplaced, score, threshold, is_judged)
         markers = markers_in(raw)
         evidence_rank = best if score > 0 else None
         # The passage sentence closest to the claim, once per passage cited or holding the evidence: what the UI
@@ -340,7 +417,7 @@ def verify(
         for marker in markers:
             cited = by_rank.get(marker)
             bar = threshold if marker == best else params.threshold
-            ok = cited is not None and scores[marker] >= bar and not missing
+            ok = cited is not None and scores[marker] >= bar and not missing and not misplaced
             sentence_citations.append(Citation(
                 marker=marker, passage_rank=marker if cited else None, sentence=i, supported=ok, span=spans.get(marker)
             ))

@@ -17,6 +17,7 @@ from ..documents import (
     NAME_ABSENT,
     NOT_ENTAILED,
     NUMBER_ABSENT,
+    NUMBER_ELSEWHERE,
     Answer,
     Reason,
     SentenceVerdict,
@@ -29,6 +30,8 @@ def describe(reason: Reason) -> str:
         return f"chiffre absent des sources : {', '.join(reason.terms)}"
     if reason.kind == NAME_ABSENT:
         return f"nom absent des sources : {', '.join(reason.terms)}"
+    if reason.kind == NUMBER_ELSEWHERE:
+        return f"chiffre détourné : les sources donnent {', '.join(reason.terms)} à propos d'autre chose"
     if reason.kind == LOW_SUPPORT:
         return "les passages ne disent pas l'essentiel de cette phrase"
     if reason.kind == NOT_ENTAILED:
@@ -45,6 +48,7 @@ def describe(reason: Reason) -> str:
 _CATEGORY = {
     NUMBER_ABSENT: "chiffre ou date inventé",
     NAME_ABSENT: "nom inventé",
+    NUMBER_ELSEWHERE: "chiffre ou date détourné",
     LOW_SUPPORT: "affirmation non étayée",
     NOT_ENTAILED: "sens déformé ou non étayé",
     DECORATIVE_CITATION: "citation décorative",
@@ -83,6 +87,12 @@ def categories(verdicts: Iterable[SentenceVerdict]) -> list[str]:
             found.append(category(own[0]))
         found += [category(r) for r in citation_reasons(v)]
     return found
+
+
+def flagged_terms(verdict: SentenceVerdict) -> list[str]:
+    """The words of the sentence at fault: its absent numbers and names, and numbers taken from elsewhere."""
+    elsewhere = [t for r in verdict.reasons if r.kind == NUMBER_ELSEWHERE for t in r.terms]
+    return list(dict.fromkeys([*verdict.unsupported_terms, *elsewhere]))
 
 
 def underline_terms(text: str, terms: Iterable[str], tag: str = 'u class="term"') -> str:

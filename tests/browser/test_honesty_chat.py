@@ -71,3 +71,19 @@ def test_a_question_about_a_name_the_passages_lack_is_refused_at_once(page: Any,
     assert "les documents fournis ne permettent pas de répondre à cette question" in shown
     page.screenshot(path=str(ARTIFACTS / "chat-absent-name.png"), full_page=True)
     assert page.external_requests == []
+
+
+def test_a_number_taken_from_a_sentence_about_something_else_is_shown(page: Any, judged_chat_url: str) -> None:
+    """« créé en 2024 » where the documents' only 2024 is the year new statutes apply: decided without the
+    judge, said in words and underlined."""
+    page.goto(judged_chat_url)
+    page.locator("#v-check-panel").get_by_text("Vérifier un texte").first.click()
+    page.locator("#v-check-text textarea").fill("Le SITIV a été créé en 2024.")
+    page.locator("#v-check-btn").click()
+    page.wait_for_function("document.querySelector('#v-check-verdict .check-summary') !== null", timeout=TIMEOUT_MS)
+    verdict = page.locator("#v-check-verdict")
+    assert "chiffre détourné : les sources donnent 2024 à propos d'autre chose" in verdict.inner_text()
+    assert verdict.locator(".sent.bad u.term").first.inner_text() == "2024"
+    verdict.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "chat-number-elsewhere.png"), full_page=True)
+    assert page.external_requests == []
