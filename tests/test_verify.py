@@ -104,7 +104,7 @@ def test_number_taken_from_a_sentence_about_something_else() -> None:
     assert not s.supported and v.abstained and not v.citations[0].supported
     assert (s.reasons[0].kind, s.reasons[0].terms) == (NUMBER_ELSEWHERE, ["2024"])
     assert not s.unsupported_terms  # 2024 is in the sources: it is not invented, it is misplaced
-    # The same number said of what its sentence is about holds; spelled numbers and passage numbers too.
+    # The same number said of what its sentence is about holds, and a number that points at a passage is no claim.
     assert misplaced_numbers("Les statuts seront mis en œuvre en 2024.", passages) == []
     assert misplaced_numbers("On emménage en 2015 [1].", passages) == []
     assert misplaced_numbers("Cela figure dans le passage n°3.", passages) == []
@@ -117,7 +117,7 @@ def test_a_total_given_in_parts_is_not_invented() -> None:
     assert unsupported_terms("Le syndicat compte 8 communes.", members) == []  # 6 + deux
     assert misplaced_numbers("Le syndicat compte 8 communes.", members) == []
     assert unsupported_terms("Le syndicat compte 9 communes.", members) == ["9"]
-    assert unsupported_terms("Le budget date de 2021.", members) == ["2021"]  # no year is summed: 6 + 2015
+    assert unsupported_terms("Le budget date de 2027.", members) == ["2027"]  # no year is summed: 12 + 2015
 
 
 def test_markers_after_quotes_stay_with_their_sentence() -> None:
