@@ -78,7 +78,7 @@ MISSING_PASSAGE = "missing_passage"  # the sentence cites a passage number that 
 # Decided by the sentence's own numbers and names: no judge is asked.
 TERM_REASONS = (NUMBER_ABSENT, NAME_ABSENT, NUMBER_ELSEWHERE)
 # The sentence itself is unsupported.
-SENTENCE_REASONS = (NUMBER_ABSENT, NAME_ABSENT, NUMBER_ELSEWHERE, LOW_SUPPORT, NOT_ENTAILED)
+SENTENCE_REASONS = (*TERM_REASONS, LOW_SUPPORT, NOT_ENTAILED)
 CITATION_REASONS = (DECORATIVE_CITATION, MISSING_PASSAGE)  # the sentence may hold, its citation does not
 
 

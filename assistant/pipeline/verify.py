@@ -11,7 +11,7 @@ import numpy as np
 
 from ..documents import TERM_REASONS, Passage
 from ..models.base import Embedder, Judge
-from ..verify.checks import Verification, claim_text, claims, evidence_text, is_abstention, quoted_from, verify
+from ..verify.checks import Verification, claim_text, claims, evidence_text, is_abstention, is_quotation, verify
 from ..verify.judge import judge_prompt
 from .resources import Resources
 from .turn import Turn
@@ -46,7 +46,7 @@ def judge_claims(judge: Judge, verification: Verification, passages: Sequence[Pa
     judged: dict[int, float] = {}
     for i, sentence in enumerate(verification.sentences):
         decided = any(r.kind in TERM_REASONS for r in sentence.reasons)
-        if sentence.evidence is None or decided or quoted_from(sentence.text, passages) is not None:
+        if sentence.evidence is None or decided or is_quotation(sentence.text, passages):
             continue
         evidence, claim = sentence.evidence, claim_text(sentence.text)
         window = evidence_text(claim, passages, evidence.rank, (evidence.start, evidence.end))

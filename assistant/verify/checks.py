@@ -156,8 +156,13 @@ _SPELLED = {
 _SPELLED_WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _SPELLED), key=len, reverse=True)) + r")\b")
 
 
+def _digits(number: str) -> str:
+    """« 10 000 », « 10.000 » and « 10000 » are one number."""
+    return re.sub(r"[ .,]", "", number)
+
+
 def _number_forms(text: str) -> set[str]:
-    digits = {re.sub(r"[ .,]", "", n) for n in _NUMBER.findall(text)}
+    digits = {_digits(n) for n in _NUMBER.findall(text)}
     return digits | {_SPELLED[w] for w in _SPELLED_WORD.findall(text.lower())} | _totals(text)
 
 
@@ -192,7 +197,7 @@ def unsupported_terms(sentence: str, passages: Sequence[Passage]) -> list[str]:
     numbers_in_sources = _number_forms(sources)
     missing: list[str] = []
     for number in _NUMBER.findall(body):
-        if re.sub(r"[ .,]", "", number) not in numbers_in_sources:
+        if _digits(number) not in numbers_in_sources:
             missing.append(number.strip())
     first_word = re.match(r"\W*(\w+)", body)
     for match in _PROPER.finditer(body):
@@ -225,10 +230,10 @@ def misplaced_numbers(sentence: str, passages: Sequence[Passage]) -> list[str]:
     if not numbers or not words:
         return []
     sentences = [p.chunk.text[s:e] for p in passages for s, e in split_sentences(p.chunk.text)]
+    forms = [(_number_forms(s), s) for s in sentences]
     misplaced = []
     for number in numbers:
-        digits = re.sub(r"[ .,]", "", number)
-        holding = [s for s in sentences if digits in _number_forms(s)]
+        holding = [s for held, s in forms if _digits(number) in held]
         if holding and not any(words & set(terms(s)) for s in holding):
             misplaced.append(number)
     return misplaced
@@ -237,17 +242,15 @@ def misplaced_numbers(sentence: str, passages: Sequence[Passage]) -> list[str]:
 _QUOTE_WORDS = 4  # « Oui, en 2015. » copies nothing: shorter claims are judged
 
 
-def quoted_from(claim: str, passages: Sequence[Passage]) -> int | None:
-    """The rank of a passage the claim copies word for word (markers, case, accents and punctuation aside).
+def is_quotation(claim: str, passages: Sequence[Passage]) -> bool:
+    """The claim copies a passage word for word (markers, case, accents and punctuation aside).
 
     A quotation cannot misstate its passage, so the judge is not asked (on the 271 hand labels, 52 claims are
     quotations, all labelled supported); whether it answers the question is still checked.
     """
     words = tokenize(claim_text(claim))
-    if len(words) < _QUOTE_WORDS:
-        return None
     wanted = f" {' '.join(words)} "
-    return next((p.rank for p in passages if wanted in f" {' '.join(tokenize(p.chunk.text))} "), None)
+    return len(words) >= _QUOTE_WORDS and any(wanted in f" {' '.join(tokenize(p.chunk.text))} " for p in passages)
 
 
 def _name_found(word: str, folded_sources: str) -> bool:
