@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import statistics
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -47,12 +48,14 @@ class MemoJudge:
         self.name = generator.name
         self.memo: dict[str, float] = {}
         self.seconds = 0.0
+        self.tokens: list[int] = []  # prompt tokens of each reading (what it costs: ~180 tokens/s on 2 cores)
 
     def yes_probability(self, prompt: Prompt) -> float:
         if prompt.completion not in self.memo:
             started = time.perf_counter()
             self.memo[prompt.completion] = self.generator.yes_probability(prompt)
             self.seconds += time.perf_counter() - started
+            self.tokens.append(self.generator.prompt_tokens(prompt))
         return self.memo[prompt.completion]
 
 
@@ -90,21 +93,31 @@ def main() -> None:
     parser.add_argument("--grid", nargs="?", const="all", choices=["all", "rescue"], default=None,
                         help="sweep the judge thresholds (all), or only the two rescue thresholds (rescue)")
     parser.add_argument("--out", type=Path, default=None, help="write the replayed rows (JSONL)")
+    parser.add_argument("--window", type=int, nargs="+", default=[DEFAULT_JUDGE.window],
+                        help="passage sentences the judge reads on each side of the aligned ones (several: compared)")
     args = parser.parse_args()
     report = json.loads(args.report.read_text(encoding="utf-8"))
     rows = [r for r in report["items"] if r.get("status") == "ok" and r.get("raw_answer") is not None]
-    base = build_assistant(load_settings(profile=args.profile, index_dir=args.index, judge="on"))
+    base = build_assistant(load_settings(profile=args.profile, index_dir=args.index, judge="on", memo="off"))
     judge = MemoJudge(base.generator)
     assistant = base.derive(generator_factory=lambda: judge, generator_name=base.model_names.get("generator", ""))
     off = base.derive(judge="off")
     print(f"{args.report}: {len(rows)} answers; judge {judge.name}")
     print(f"{'variant':34s} " + " ".join(f"{k[:8]:>8s}" for k in SHOWN))
     print(line("word overlap + cosine (no judge)", compute_metrics([replay(r, off, False) for r in rows], k=5)))
-    started = time.perf_counter()
-    replayed = [replay(r, assistant, True) for r in rows]
-    print(line("with the judge (defaults)", compute_metrics(replayed, k=5)))
-    print(f"judge: {len(judge.memo)} prompts read, {judge.seconds / max(1, len(rows)):.2f} s per question "
-          f"(replay {time.perf_counter() - started:.0f} s)")
+    for window in args.window:  # each from an empty memo: the judge's seconds compare
+        judge.memo.clear()
+        judge.seconds = 0.0
+        judge.tokens.clear()
+        assistant.res.judge_params = replace(DEFAULT_JUDGE, window=window)
+        started = time.perf_counter()
+        replayed = [replay(r, assistant, True) for r in rows]
+        label = "with the judge (defaults)" if window == DEFAULT_JUDGE.window else f"with the judge, window {window}"
+        print(line(label, compute_metrics(replayed, k=5)))
+        print(f"judge: {len(judge.memo)} prompts read (median {statistics.median(judge.tokens or [0]):.0f} "
+              f"tokens), {judge.seconds / max(1, len(rows)):.2f} s per question "
+              f"(replay {time.perf_counter() - started:.0f} s)")
+    assistant.res.judge_params = DEFAULT_JUDGE
     if args.out:
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in replayed), encoding="utf-8")
     if not args.grid:

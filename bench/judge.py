@@ -5,8 +5,8 @@ unsupported sentences better than word overlap? And how often does the shipped v
     python bench/judge.py eval/verifier_labels.jsonl --variant all --no-shipped   # the judge's instruction
 
 For each labelled sentence: the passages are ranked by stemmed word overlap (as the verifier does), the judge
-reads the best window of each of the top `--passages` (the sentence holding the fact and one on each side) and
-the highest P(oui) is kept. Prints ROC AUC, the balanced accuracy of a threshold chosen by 5-fold
+reads the best window of each of the top `--passages` (the sentences aligned with it, `--window` more on each
+side, the shipped verifier too) and the highest P(oui) is kept. Prints ROC AUC, the balanced accuracy of a threshold chosen by 5-fold
 cross-validation (judge alone; judge and the strict number/name check), the same for word overlap, the share
 of the semantic errors (labels whose note starts with « semantic ») caught at the cross-validated threshold,
 and the judge's cost per sentence. `--variant` measures other wordings of the judge's instruction.
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ from assistant.documents import Chunk, Passage
 from assistant.pipeline.factory import build_assistant
 from assistant.pipeline.verify import similarity
 from assistant.verify.checks import best_window, overlap_score, support_score, unsupported_terms
-from assistant.verify.judge import QUESTION, judge_prompt, window_around, yes_no_prompt
+from assistant.verify.judge import DEFAULT_JUDGE, QUESTION, judge_prompt, window_around, yes_no_prompt
 
 # Wordings of the judge's instruction. An inverted one asks for an error: its support is P(non).
 VARIANTS: dict[str, tuple[str, bool]] = {
@@ -138,8 +139,8 @@ def main() -> None:
     parser.add_argument("labels", type=Path)
     parser.add_argument("--profile", default="quality")
     parser.add_argument("--passages", type=int, default=1, help="passages the judge reads per sentence")
-    parser.add_argument("--window", type=int, default=1,
-                        help="passage sentences read on each side of the aligned one (-1: the whole passage)")
+    parser.add_argument("--window", type=int, default=DEFAULT_JUDGE.window,
+                        help="passage sentences read on each side of the aligned ones (-1: the whole passage)")
     parser.add_argument("--variant", default="current", choices=[*VARIANTS, *QUESTION_VARIANTS, "all"],
                         help="wording of the judge's instruction")
     parser.add_argument("--no-shipped", action="store_true", help="skip the shipped verifier's verdicts")
@@ -151,6 +152,8 @@ def main() -> None:
     rows = [json.loads(line) for line in args.labels.read_text(encoding="utf-8").splitlines() if line.strip()]
     labels = [bool(r["supported"]) for r in rows]
     assistant = build_assistant(load_settings(profile=args.profile, memo="off"))
+    if args.window >= 0:  # the shipped verifier reads the same window
+        assistant.res.judge_params = replace(assistant.res.judge_params, window=args.window)
     generator = assistant.generator
     overlaps, clean = [], []
     for row in rows:

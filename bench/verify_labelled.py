@@ -8,34 +8,40 @@ mean, the balanced accuracy published detectors are compared on (HHEM-2.1-open: 
 Variants undo one of the choices made for texts written by others, to show what each is worth:
   shipped     the product as it is;
   french      the judge always asked in French (before: it read English texts with a French instruction);
-  one-window  the judge reads the window of one passage only, not a second passage's for what the first lacks.
+  one-window  the judge reads the window of one passage only, not a second passage's for what the first lacks;
+  wider       the judge reads one more sentence on each side of the aligned ones (the default before).
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import assistant.pipeline.verify as stage
 from assistant.config import load_settings
 from assistant.evaluate.dataset import read_records
 from assistant.evaluate.verify_texts import read_items, verify_item
+from assistant.pipeline.assistant import Assistant
 from assistant.pipeline.factory import build_assistant
 from assistant.verify import checks, judge
 
-VARIANTS = ("shipped", "french", "one-window")
+VARIANTS = ("shipped", "french", "one-window", "wider")
 
 
-def set_variant(name: str) -> None:
-    """Undo one choice in the verification stage (module attributes, restored by passing « shipped »)."""
+def set_variant(name: str, assistant: Assistant) -> None:
+    """Undo one choice in the verification stage (module attributes and the judge's parameters, restored by
+    passing « shipped »)."""
     stage.judge_prompt = judge.judge_prompt
     stage.evidence_text = checks.evidence_text
+    default = judge.DEFAULT_JUDGE
+    assistant.res.judge_params = replace(default, window=1 if name == "wider" else default.window)
     if name == "french":
         stage.judge_prompt = lambda claim, evidence: judge.judge_prompt(claim, evidence, english=False)
     elif name == "one-window":
-        def first_only(claim, passages, rank, span):  # type: ignore[no-untyped-def]
-            return judge.window_around(next(p for p in passages if p.rank == rank).chunk.text, span)
+        def first_only(claim, passages, rank, span, window):  # type: ignore[no-untyped-def]
+            return judge.window_around(next(p for p in passages if p.rank == rank).chunk.text, span, window)
         stage.evidence_text = first_only
 
 
@@ -52,7 +58,7 @@ def main() -> None:
         labels = {str(row["id"]): bool(row["hallucinated_label"]) for _, row in read_records(path, ("id",))}
         items = read_items(path)
         for variant in VARIANTS if args.variant == "all" else (args.variant,):
-            set_variant(variant)
+            set_variant(variant, assistant)
             start = time.perf_counter()
             rows = [verify_item(assistant, item) for item in items]
             seconds = (time.perf_counter() - start) / max(1, len(rows))
@@ -67,7 +73,7 @@ def main() -> None:
                 if r["hallucinated"] != labels[r["id"]]:
                     wrong = [s["text"] for s in r["sentences"] if not s["supported"]]
                     print(f"    {r['id']}: labelled {labels[r['id']]}, unsupported: {wrong}")
-    set_variant("shipped")
+    set_variant("shipped", assistant)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,8 @@ def test_a_premise_the_judge_does_not_read_in_the_passages_is_named_and_nothing_
     assistant, generator = scripted_assistant(tmp_path, "ne doit pas être généré", verdict=verdict)
     answer = assistant.ask("Pourquoi le syndicat a-t-il abandonné LibreOffice ?")
     assert answer.abstained and answer.premise == "le syndicat a abandonné LibreOffice"
+    # Refused only once both of the premise's best-aligned windows have been read.
+    assert sum("Affirmation : le syndicat a abandonné" in u for u in generator.judged) == 2
     assert answer.answer.startswith("Les documents ne disent pas que le syndicat a abandonné LibreOffice.")
     n = next(p.rank for p in answer.passages if p.chunk.doc == "logiciels.txt")
     assert f"{WHAT_THEY_SAY} « {DEPLOY} » [{n}]" in answer.answer
@@ -66,6 +68,8 @@ def test_a_premise_the_passages_state_lets_the_question_through(tmp_path: Path) 
     answer = assistant.ask(question)
     assert not answer.abstained and answer.premise == ""
     assert answer.sentences[0].supported
+    # The best-aligned window states it: the second is not read (a judge call saved).
+    assert sum("Affirmation : le syndicat déploie LibreOffice" in u for u in assistant.res.generator.judged) == 1
 
 
 def test_without_a_judge_an_absent_name_in_the_premise_still_refuses(tmp_path: Path) -> None:

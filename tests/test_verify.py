@@ -174,6 +174,10 @@ def test_the_judge_reads_a_second_passage_for_what_the_first_does_not_hold() -> 
     joined = evidence_text("Canberra was selected in 1908 and Parliament moved there in 1927.", passages, 1, (0, 40))
     assert "1908" in joined and "1927" in joined
     assert "1927" not in evidence_text("Canberra was selected in 1908.", passages, 1, (0, 40))
+    # Window 0: only the aligned sentences, not their neighbours.
+    assert evidence_text("Canberra was selected in 1908.", passages, 1, (0, 40), window=0) == (
+        "The site of Canberra was selected in 1908.")
+    assert evidence_text("Canberra was selected in 1908.", passages, 1, (0, 40), window=1).endswith("It lies inland.")
     # Asked in the language of what it reads; French texts keep the French instruction.
     assert judge_prompt("Canberra was selected in 1908.", joined).messages[1]["content"].startswith("Passage: ")
     french = judge_prompt("Le SITIV déménage.", "Nous emménagerons à Vénissieux.")

@@ -23,17 +23,23 @@ _WINDOWS_READ = 2  # the premise's best-aligned windows, one per passage, that t
 
 def premise_support(premise: str, turn: Turn, res: Resources) -> float | None:
     """P(oui) that the passages state the premise (0 when a number or name of it is in none of them); None when
-    nothing can tell (no judge and no absent term)."""
+    nothing can tell (no judge and no absent term). The windows are read best-aligned first and the reading
+    stops at the first that states it: the verdict is the same, and a judge call (about a second) is saved on
+    most questions whose premise holds."""
     if unsupported_terms(premise, turn.passages):
         return 0.0
     judge = res.judge
     if judge is None:
         return None
+    params = res.judge_params
     aligned = sorted(((*best_window(premise, p.chunk.text), p) for p in turn.passages), key=lambda x: -x[0])
-    return max(
-        judge.yes_probability(judge_prompt(premise, window_around(p.chunk.text, span)))
-        for _, span, p in aligned[:_WINDOWS_READ]
-    )
+    best = 0.0
+    for _, span, p in aligned[:_WINDOWS_READ]:
+        read = window_around(p.chunk.text, span, params.premise_window)
+        best = max(best, judge.yes_probability(judge_prompt(premise, read)))
+        if best >= params.premise:
+            break
+    return best
 
 
 class Premise:

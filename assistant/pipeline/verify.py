@@ -39,18 +39,19 @@ def stored_vectors(res: Resources, passages: Sequence[Passage]) -> np.ndarray | 
     return None if None in rows else index.vectors[rows]
 
 
-def judge_claims(judge: Judge, verification: Verification, passages: Sequence[Passage]) -> dict[int, float]:
-    """P(oui) for each claim not already decided (an invented or misplaced term, a quotation), read against the
-    window around its evidence, plus another passage's window for what it lacks (`evidence_text`: a few
-    sentences, not the whole prompt, about a second each on two cores)."""
+def judge_claims(judge: Judge, verification: Verification, passages: Sequence[Passage],
+                 window: int) -> dict[int, float]:
+    """P(oui) for each claim not already decided (an invented or misplaced term, a quotation), read against its
+    evidence (the aligned passage sentences, `window` more on each side), plus another passage's for what it
+    lacks (`evidence_text`: a few sentences, not the whole prompt, under a second each on two cores)."""
     judged: dict[int, float] = {}
     for i, sentence in enumerate(verification.sentences):
         decided = any(r.kind in TERM_REASONS for r in sentence.reasons)
         if sentence.evidence is None or decided or is_quotation(sentence.text, passages):
             continue
         evidence, claim = sentence.evidence, claim_text(sentence.text)
-        window = evidence_text(claim, passages, evidence.rank, (evidence.start, evidence.end))
-        judged[i] = judge.yes_probability(judge_prompt(claim, window))
+        read = evidence_text(claim, passages, evidence.rank, (evidence.start, evidence.end), window)
+        judged[i] = judge.yes_probability(judge_prompt(claim, read))
     return judged
 
 
@@ -63,7 +64,7 @@ def check_with(res: Resources, text: str, passages: Sequence[Passage]) -> Verifi
     judge = res.judge if texts and passages else None
     if judge is None:
         return verification
-    judged = judge_claims(judge, verification, passages)
+    judged = judge_claims(judge, verification, passages, res.judge_params.window)
     return verify(text, passages, cosines, res.verify_params, judged, res.judge_params) if judged else verification
 
 

@@ -482,19 +482,20 @@ def _keep_valid(match: re.Match[str], by_rank: dict[int, Passage]) -> str:
     return "[" + ", ".join(str(n) for n in valid) + "]" if valid else ""
 
 
-def evidence_text(claim: str, passages: Sequence[Passage], rank: int, span: tuple[int, int]) -> str:
+def evidence_text(claim: str, passages: Sequence[Passage], rank: int, span: tuple[int, int],
+                  window: int = DEFAULT_JUDGE.window) -> str:
     """What the judge reads for a claim: the window around its evidence in passage `rank` and, when the claim
     says more than that window holds, the window of another passage that holds most of the rest (an answer
     joins facts from several passages: « chosen in 1908 [2] … Parliament moved in 1927 [3] »)."""
     by_rank = {p.rank: p for p in passages}
-    first = window_around(by_rank[rank].chunk.text, span)
+    first = window_around(by_rank[rank].chunk.text, span, window)
     missing = {t for t in terms(claim) if t not in ENGLISH_WORDS} - set(terms(first))
     best: tuple[int, str] = (0, "")
     for p in passages:
         if p.rank == rank or not missing:
             continue
         _, other_span = best_window(" ".join(sorted(missing)), p.chunk.text, window=1)
-        other = window_around(p.chunk.text, other_span)
+        other = window_around(p.chunk.text, other_span, window)
         gain = len(missing & set(terms(other)))
         if gain > best[0]:
             best = (gain, other)

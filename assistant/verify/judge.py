@@ -41,6 +41,13 @@ class JudgeParams:
     # The same for the passage sentence that holds every word the model's refused sentence added to the question
     # (`Extract.echoed`): two readings agree there, the model's and the judge's, so less of the judge is asked.
     rescue_echoed: float = 0.25
+    # Passage sentences the judge reads on each side of the aligned ones (`window_around`), for an answer's
+    # claims and for the question's premise; every sentence read is prompt tokens to evaluate. Claims: the
+    # aligned sentences alone separate better on the 271 labels (AUC 0.889 vs 0.880), and the judge's time per
+    # question falls by a fifth. Premises: without their neighbours 2 of the 6 false premises of
+    # eval/sitiv.jsonl pass (the sentence that says otherwise is the neighbour).
+    window: int = 0
+    premise_window: int = 1
 
 
 DEFAULT_JUDGE = JudgeParams()
