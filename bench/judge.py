@@ -6,10 +6,11 @@ unsupported sentences better than word overlap? And how often does the shipped v
 
 For each labelled sentence: the passages are ranked by stemmed word overlap (as the verifier does), the judge
 reads the best window of each of the top `--passages` (the sentences aligned with it, `--window` more on each
-side, the shipped verifier too) and the highest P(oui) is kept. Prints ROC AUC, the balanced accuracy of a threshold chosen by 5-fold
-cross-validation (judge alone; judge and the strict number/name check), the same for word overlap, the share
-of the semantic errors (labels whose note starts with « semantic ») caught at the cross-validated threshold,
-and the judge's cost per sentence. `--variant` measures other wordings of the judge's instruction.
+side, the shipped verifier too) and the highest P(oui) is kept. Prints ROC AUC, the balanced accuracy of a
+threshold chosen by 5-fold cross-validation (judge alone; judge and the strict number/name check), the same for
+word overlap, the share of the semantic errors (labels whose note starts with « semantic ») caught at the
+cross-validated threshold, and the judge's cost per sentence. `--variant` measures other wordings of the
+judge's instruction.
 
 « shipped verifier » is `Assistant.check` with the profile's default parameters (support score, number/name
 check, judge mixed in with its floor), not re-fitted: its figure on the labels added after the parameters were
