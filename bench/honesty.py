@@ -1,6 +1,6 @@
 """Replay the honesty stages (premise, judge, relevance, fallback) over the stored answers of eval runs.
 
-    python bench/honesty.py /tmp/sitiv-run/report.json --index index [--grid | --grid rescue]
+    python bench/honesty.py /tmp/sitiv-run/report.json --index index [--grid | --grid rescue] [--window 1 0]
 
 Generation is deterministic and does not depend on what follows it, so the raw answers of a run (`raw_answer`,
 with its passages) are checked again by the product's own stages without generating anything: the premise
@@ -8,7 +8,8 @@ check, the names the passages lack, verification with the judge, the « does it 
 fallback. The judge's P(oui) values are kept by prompt, so `--grid` sweeps the judge thresholds at no extra
 model cost. Metrics are computed by the same function as `assistant eval`. A premise found unsupported, or a
 name or number of the question in no passage, would have skipped generation: that row is replayed as the
-product would have answered it.
+product would have answered it. `--window 1 0` replays with each claim window in turn (the judge reads each
+from an empty memo, so their seconds and prompt tokens compare); the outputs memo is off.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def main() -> None:
     parser.add_argument("--profile", default="quality")
     parser.add_argument("--grid", nargs="?", const="all", choices=["all", "rescue"], default=None,
                         help="sweep the judge thresholds (all), or only the two rescue thresholds (rescue)")
-    parser.add_argument("--out", type=Path, default=None, help="write the replayed rows (JSONL)")
+    parser.add_argument("--out", type=Path, default=None, help="write the replayed rows (JSONL; the last --window's)")
     parser.add_argument("--window", type=int, nargs="+", default=[DEFAULT_JUDGE.window],
                         help="passage sentences the judge reads on each side of the aligned ones (several: compared)")
     args = parser.parse_args()
