@@ -118,6 +118,12 @@ class SentenceVerdict:
         """Shown as a problem: unsupported, or carrying a citation that does not hold."""
         return bool(self.reasons)
 
+    @property
+    def term_fault(self) -> bool:
+        """A number or name of its own is at fault (absent, or taken from something else): decided without
+        reading its meaning, so no judge is asked and its alignment points at no answer."""
+        return any(r.kind in TERM_REASONS for r in self.reasons)
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SentenceVerdict:
         evidence = data.get("evidence")

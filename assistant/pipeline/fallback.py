@@ -13,7 +13,6 @@ from dataclasses import replace
 
 from ..answer.extractive import Extract, best_sentences, evidence_sentences, format_extracts
 from ..answer.prompt import ABSTENTION
-from ..documents import TERM_REASONS
 from ..verify.checks import best_window, verify
 from ..verify.judge import answers_prompt
 from ..verify.wording import off_topic
@@ -32,8 +31,7 @@ def _aligned(turn: Turn, res: Resources) -> list[Extract]:
     if v is None:
         return []
     # A sentence with an invented or misplaced term points at no answer: its alignment is a coincidence of words.
-    refused = [s.text for s in v.sentences if not s.supported and not any(r.kind in TERM_REASONS for r in s.reasons)]
-    refused = refused[:_ALIGNED_READ]
+    refused = [s.text for s in v.sentences if not s.supported and not s.term_fault][:_ALIGNED_READ]
     aligned = []
     for claim in refused:  # aligned again here: a sentence the judge vetoed has no evidence on record
         score, span, passage = max(((*best_window(claim, p.chunk.text, window=1), p) for p in turn.passages),

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..documents import TERM_REASONS, Passage
+from ..documents import Passage
 from ..models.base import Embedder, Judge
 from ..verify.checks import Verification, claim_text, claims, evidence_text, is_abstention, is_quotation, verify
 from ..verify.judge import judge_prompt
@@ -46,8 +46,7 @@ def judge_claims(judge: Judge, verification: Verification, passages: Sequence[Pa
     lacks (`evidence_text`: a few sentences, not the whole prompt, under a second each on two cores)."""
     judged: dict[int, float] = {}
     for i, sentence in enumerate(verification.sentences):
-        decided = any(r.kind in TERM_REASONS for r in sentence.reasons)
-        if sentence.evidence is None or decided or is_quotation(sentence.text, passages):
+        if sentence.evidence is None or sentence.term_fault or is_quotation(sentence.text, passages):
             continue
         evidence, claim = sentence.evidence, claim_text(sentence.text)
         read = evidence_text(claim, passages, evidence.rank, (evidence.start, evidence.end), window)

@@ -210,9 +210,10 @@ def unsupported_terms(sentence: str, passages: Sequence[Passage]) -> list[str]:
     return list(dict.fromkeys(missing))
 
 
-# « cité dans le passage n°4 », « [2] »: a number that points at a source, not a claim about the world.
+# « cité dans le passage n°4 »: a number that points at a source, not a claim about the world (markers such as
+# « [2] » are already gone with `claim_text`).
 _SOURCE_NUMBER = re.compile(
-    r"\b(?:passages?|extraits?|documents?|sources?|textes?|articles?)\s*(?:n°|no\.?|numéro|#)?\s*\d+|\[\d+\]",
+    r"\b(?:passages?|extraits?|documents?|sources?|textes?|articles?)\s*(?:n°|no\.?|numéro|#)?\s*\d+",
     re.IGNORECASE,
 )
 
