@@ -71,13 +71,19 @@ _ABBREVIATIONS = frozenset(
     "m mm mme mmes mlle mlles dr pr me st ste cf etc ex p pp vol art al av bd n no nos tel fig env min max".split()
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[»\"')\]]*(?=\s)|\n\s*\n")
+# Words that open a sentence rather than continue a name: after « A. » or « B. » one of these starts a sentence
+# (« groupes A et B. Chacun … »), any other capitalised word is the rest of a name (« Theodor W. Adorno »).
+_SENTENCE_OPENERS = STOPWORDS | ENGLISH_WORDS | frozenset(
+    "toujours ensuite enfin ainsi aujourd cependant pourtant selon apres the in on an we you our".split()
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) of `text`, French-aware.
 
-    Not a boundary: « M. Dupont », « cf. », a number such as 130.000 or 3,5 (no space follows the dot),
-    an ellipsis followed by a lower-case word. A blank line always is.
+    Not a boundary: « M. Dupont », « cf. », an initial (« Theodor W. Adorno », « J. K. Rowling »), a number
+    such as 130.000 or 3,5 (no space follows the dot), an ellipsis followed by a lower-case word. A blank line
+    always is.
     """
     spans: list[tuple[int, int]] = []
     start = 0
@@ -89,12 +95,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if match.group().startswith(".") and word in _ABBREVIATIONS and len(match.group()) == 1:
                 continue
             following = text[end:].lstrip()
-            if following[:1].islower():
+            if following[:1].islower() or (match.group() == "." and _is_initial(text, match.start(), following)):
                 continue
         _append_span(text, start, end, spans)
         start = end
     _append_span(text, start, len(text), spans)
     return spans
+
+
+def _is_initial(text: str, dot: int, following: str) -> bool:
+    """A lone capital before the dot, then a capitalised word that is not a sentence's usual first word."""
+    letter = text[dot - 1] if dot > 0 else ""
+    if not (letter.isupper() and (dot < 2 or not text[dot - 2].isalnum())) or not following[:1].isupper():
+        return False
+    words = tokenize(following[:40])
+    return bool(words) and words[0] not in _SENTENCE_OPENERS
 
 
 def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

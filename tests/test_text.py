@@ -14,6 +14,23 @@ def test_sentences_are_french_aware() -> None:
     assert got == ["M. Dupont a payé 130.000 euros.", "Il vient… de Lyon !", "Et cf. la note.", "Fin"]
 
 
+def test_initials_are_not_sentence_ends() -> None:
+    """« Theodor W. Adorno » cut at the initial left the quotation without the words that answered."""
+    text = (
+        "Les deux centraux sont des danses, que Theodor W. Adorno dit de mort. Puis J. K. Rowling écrit. "
+        "Il y a les groupes A et B. Chacun a ses virus. La Wii U. Toujours proche, selon sir H. Clinton."
+    )
+    got = [text[s:e] for s, e in split_sentences(text)]
+    assert got == [
+        "Les deux centraux sont des danses, que Theodor W. Adorno dit de mort.",
+        "Puis J. K. Rowling écrit.",
+        "Il y a les groupes A et B.",
+        "Chacun a ses virus.",
+        "La Wii U.",
+        "Toujours proche, selon sir H. Clinton.",
+    ]
+
+
 def test_stem_joins_inflections() -> None:
     assert stem("demenager") == stem("demenagement") == stem("demenage")
     assert terms("Déménager") == terms("déménagement")
