@@ -7,14 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.answer.prompt import ABSTENTION
-from assistant.documents import NAME_ABSENT, NOT_ENTAILED
+from assistant.documents import NAME_ABSENT, NOT_ENTAILED, Chunk, Passage
 from assistant.pipeline.absent import absent_terms
 from assistant.pipeline.fallback import CLOSEST, FOUND
-from assistant.pipeline.premise import WHAT_THEY_SAY
+from assistant.pipeline.premise import WHAT_THEY_SAY, aligned_windows
 from assistant.pipeline.relevance import adds_nothing
-from assistant.verify.checks import is_abstention
-from assistant.verify.judge import ANSWERS, QUESTION
-from assistant.verify.premise import premise_of, unsupported_premise_text
+from assistant.verify.checks import best_window, is_abstention
+from assistant.verify.judge import ANSWERS, QUESTION, window_around
+from assistant.verify.premise import predicate_of, premise_of, unsupported_premise_text
 from assistant.verify.wording import describe, off_topic
 from tests.fakes import MOVE, ScriptedJudge, scripted_assistant
 
@@ -42,6 +42,29 @@ def test_question_forms_and_their_premises() -> None:
     assert premise_of("Qui est le président ?") is None
     assert premise_of("Le syndicat a-t-il abandonné LibreOffice ?") is None  # a yes/no question asks, not assumes
     assert unsupported_premise_text("il a démissionné") == "Les documents ne disent pas qu'il a démissionné."
+    # What the premise says of its subject, for finding where the passages say it.
+    assert predicate_of("Edward Dickinson Baker est critiqué") == "critiqué"
+    assert predicate_of("le SITIV a choisi Microsoft Office 365") == "choisi Microsoft Office 365"
+    assert predicate_of("l'article a été mis en ligne") == "été mis en ligne"
+    assert predicate_of("Roger rejette sa famille") == "Roger rejette sa famille"  # no auxiliary: all of it
+    assert predicate_of("il est là") == "il est là"  # nothing to align with after the verb
+
+
+def test_the_premise_is_looked_for_where_its_predicate_is_not_where_its_subject_is_named() -> None:
+    """Every passage about Baker names him: aligned with the whole premise, the window read was the one with his
+    full name, and the judge refused a premise the next sentences state (« Il est critiqué … »)."""
+    text = ("Edward Dickinson Baker est un avocat de l'Illinois. Edward Dickinson Baker est né à Londres en 1811. "
+            "Il mesure un mètre quatre-vingts. Baker plaide en 1855 dans une affaire célèbre. "
+            "Il est critiqué pour la défense de Charles Cora.")
+    other = "Edward Dickinson Baker devient sénateur de l'Oregon. Edward Dickinson Baker meurt en 1861."
+    passages = [Passage(1, Chunk("a", "a.txt", 0, len(other), other), 0.5),
+                Passage(2, Chunk("b", "b.txt", 0, len(text), text), 0.4)]
+    (span, passage), _ = aligned_windows("Edward Dickinson Baker est critiqué", passages)
+    assert passage.rank == 2 and "critiqué" in window_around(text, span, 0)
+    # Before, the whole premise's best window: the sentences with the full name, in the first passage.
+    whole = max(((*best_window("Edward Dickinson Baker est critiqué", p.chunk.text), p) for p in passages),
+                key=lambda x: (x[0], -x[2].rank))
+    assert whole[2].rank == 1 and "critiqué" not in window_around(whole[2].chunk.text, whole[1], 0)
 
 
 def test_a_premise_the_judge_does_not_read_in_the_passages_is_named_and_nothing_is_generated(tmp_path: Path) -> None:

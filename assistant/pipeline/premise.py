@@ -8,17 +8,32 @@ judge does not read it in the passage windows closest to it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ..answer.extractive import best_sentences, format_extracts
+from ..documents import Passage
 from ..verify.checks import best_window, unsupported_terms
 from ..verify.judge import judge_prompt, window_around
-from ..verify.premise import premise_of, unsupported_premise_text
+from ..verify.premise import predicate_of, premise_of, unsupported_premise_text
 from .resources import Resources
 from .turn import Turn
 
 WHAT_THEY_SAY = "Ce qu'ils disent de plus proche :"
 _WINDOWS_READ = 2  # the premise's best-aligned windows, one per passage, that the judge reads
+
+
+def aligned_windows(premise: str, passages: Sequence[Passage]) -> list[tuple[tuple[int, int], Passage]]:
+    """One window per passage, best first: aligned with the premise's predicate (`predicate_of`), the whole
+    premise breaking ties. Aligned with the whole premise, « Edward Dickinson Baker est critiqué » found the
+    sentences naming Baker in full, never « Il est critiqué pour la défense de Charles Cora »."""
+    predicate = predicate_of(premise)
+    scored = []
+    for p in passages:
+        by_predicate, predicate_span = best_window(predicate, p.chunk.text)
+        by_premise, premise_span = best_window(premise, p.chunk.text)
+        scored.append((by_predicate, by_premise, predicate_span if by_predicate > 0 else premise_span, p))
+    return [(span, p) for _, _, span, p in sorted(scored, key=lambda x: (-x[0], -x[1]))]
 
 
 def premise_support(premise: str, turn: Turn, res: Resources) -> float | None:
@@ -32,9 +47,8 @@ def premise_support(premise: str, turn: Turn, res: Resources) -> float | None:
     if judge is None:
         return None
     params = res.judge_params
-    aligned = sorted(((*best_window(premise, p.chunk.text), p) for p in turn.passages), key=lambda x: -x[0])
     best = 0.0
-    for _, span, p in aligned[:_WINDOWS_READ]:
+    for span, p in aligned_windows(premise, turn.passages)[:_WINDOWS_READ]:
         read = window_around(p.chunk.text, span, params.premise_window)
         best = max(best, judge.yes_probability(judge_prompt(premise, read)))
         if best >= params.premise:

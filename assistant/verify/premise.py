@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from ..text import terms
+
 _PRONOUNS = "il|elle|ils|elles|on"
 _WH = (
     r"pourquoi|pour quelle raison|dans quel but|quand|depuis quand|comment|où|en quelle année|à quelle date|"
@@ -66,6 +68,22 @@ _LOWER = re.compile(r"^(?:le|la|les|l'|l’|un|une|des|du|ce|cet|cette|ces|son|s
 def _lower_first(text: str) -> str:
     """« Le SITIV … » → « le SITIV … »; a name stays as written (« Michèle Picard … »)."""
     return text[0].lower() + text[1:] if _LOWER.match(text) else text
+
+
+# The first finite verb of a premise: what follows it is what the question takes for granted about its subject.
+_PREDICATE = re.compile(
+    r"\b(?:est|sont|a|ont|était|étaient|avait|avaient|fut|furent|va|vont|sera|seront|peut|peuvent|doit|doivent|"
+    r"fait|font)\s+(?P<predicate>.+)$",
+    re.I,
+)
+
+
+def predicate_of(premise: str) -> str:
+    """« Edward Dickinson Baker est critiqué » → « critiqué »: every retrieved passage about Baker names him, so
+    his name says nothing about where the passages say he was criticised. The whole premise when no auxiliary
+    opens a predicate with a content word (« Roger rejette sa famille »)."""
+    found = _PREDICATE.search(premise)
+    return found.group("predicate") if found and terms(found.group("predicate")) else premise
 
 
 def unsupported_premise_text(premise: str) -> str:
