@@ -31,7 +31,9 @@ def aligned_windows(premise: str, passages: Sequence[Passage]) -> list[tuple[tup
     scored = []
     for p in passages:
         by_predicate, predicate_span = best_window(predicate, p.chunk.text)
-        by_premise, premise_span = best_window(premise, p.chunk.text)
+        by_premise, premise_span = (
+            best_window(premise, p.chunk.text) if predicate != premise else (by_predicate, predicate_span)
+        )
         scored.append((by_predicate, by_premise, predicate_span if by_predicate > 0 else premise_span, p))
     return [(span, p) for _, _, span, p in sorted(scored, key=lambda x: (-x[0], -x[1]))]
 

@@ -28,9 +28,12 @@ _WH_INVERTED = re.compile(
 _TAG = re.compile(r"^(?P<statement>.+?),?\s+(?:n'est-ce pas|n’est-ce pas|non|pas vrai|c'est bien ça)\s*\?", re.I)
 
 
+# Common finite verbs of a premise: after one, an inverted pronoun (below) or the predicate (`predicate_of`).
+_VERBS = "est|sont|a|ont|était|étaient|avait|avaient|fut|furent|peut|peuvent|doit|doivent|va|vont|fait|font"
+
 # Inversion typed without hyphens (« Pourquoi Baker est il critiqué ») after a common verb: the pronoun goes.
 _LOOSE_INVERSION = re.compile(
-    rf"\b(est|sont|a|ont|était|étaient|avait|avaient|fut|furent|peut|peuvent|doit|doivent|va|vont|fait|font)"
+    rf"\b({_VERBS})"
     rf"\s+(?:t\s+)?(?:{_PRONOUNS})\b(?=\s)",
     re.I,
 )
@@ -71,11 +74,7 @@ def _lower_first(text: str) -> str:
 
 
 # The first finite verb of a premise: what follows it is what the question takes for granted about its subject.
-_PREDICATE = re.compile(
-    r"\b(?:est|sont|a|ont|était|étaient|avait|avaient|fut|furent|va|vont|sera|seront|peut|peuvent|doit|doivent|"
-    r"fait|font)\s+(?P<predicate>.+)$",
-    re.I,
-)
+_PREDICATE = re.compile(rf"\b(?:{_VERBS}|sera|seront)\s+(?P<predicate>.+)$", re.I)
 
 
 def predicate_of(premise: str) -> str:
