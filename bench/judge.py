@@ -51,6 +51,25 @@ QUESTION_VARIANTS: dict[str, str] = {
 }
 
 
+# The instruction in the system message, kept in the KV cache between readings: each reading then evaluates only
+# the passage and the claim (about 30 tokens fewer). Measured for issue 13; see bench/README.md.
+SYSTEM_VARIANTS: dict[str, str] = {
+    "system": ("Tu vérifies des affirmations : l'affirmation est-elle entièrement justifiée par le passage (mêmes "
+               "chiffres, noms, lieux, dates, même sens) ? Réponds uniquement par oui ou par non."),
+    # the same, and a short question after the claim
+    "system-short": ("Tu vérifies des affirmations : l'affirmation est-elle entièrement justifiée par le passage "
+                     "(mêmes chiffres, noms, lieux, dates, même sens) ? Réponds uniquement par oui ou par non."),
+}
+SHORT_QUESTION = "L'affirmation est-elle justifiée ?"
+
+
+def system_prompt(claim: str, evidence: str, system: str, short: bool = False) -> Prompt:
+    user = f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}"
+    user = f"{user}\n\n{SHORT_QUESTION}" if short else user
+    return Prompt(messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                  completion=f"{system}\n\n{user}\nRéponse :")
+
+
 def question_prompt(asked: str, claim: str, evidence: str, instruction: str) -> Prompt:
     return yes_no_prompt(f"Question posée : {asked.strip()}\n\nPassage : {evidence.strip()}\n\n"
                          f"Réponse : {claim.strip()}\n\n{instruction}")
@@ -58,6 +77,8 @@ def question_prompt(asked: str, claim: str, evidence: str, instruction: str) -> 
 
 def prompt_for(variant: str, row: dict, evidence: str) -> Prompt:
     """The judge's prompt for a labelled sentence read against `evidence`, in the wording of `variant`."""
+    if variant in SYSTEM_VARIANTS:
+        return system_prompt(row["sentence"], evidence, SYSTEM_VARIANTS[variant], variant.endswith("short"))
     if variant in QUESTION_VARIANTS:
         return question_prompt(row["question"], row["sentence"], evidence, QUESTION_VARIANTS[variant])
     return judge_prompt(row["sentence"], evidence, VARIANTS[variant][0])
@@ -142,8 +163,9 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=1, help="passages the judge reads per sentence")
     parser.add_argument("--window", type=int, default=DEFAULT_JUDGE.window,
                         help="passage sentences read on each side of the aligned ones (-1: the whole passage)")
-    parser.add_argument("--variant", default="current", choices=[*VARIANTS, *QUESTION_VARIANTS, "all"],
-                        help="wording of the judge's instruction")
+    parser.add_argument("--variant", nargs="+", default=["current"],
+                        choices=[*VARIANTS, *QUESTION_VARIANTS, *SYSTEM_VARIANTS, "all"],
+                        help="wording(s) of the judge's instruction, measured one after the other")
     parser.add_argument("--no-shipped", action="store_true", help="skip the shipped verifier's verdicts")
     parser.add_argument("--held-out-from", type=int, default=69,
                         help="labels from this line on were not used to choose the shipped parameters")
@@ -172,7 +194,7 @@ def main() -> None:
         shown_auc = f"{auc(values, labels):6.3f}" if with_auc else " " * 6
         print(f"{name:40s} {shown_auc} {balanced_accuracy(predicted, labels):10.3f} {caught(predicted, rows):>16s}")
 
-    variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+    variants = list(VARIANTS) if args.variant == ["all"] else args.variant
     first: list[float] = []
     for variant in variants:
         judged, seconds = judge_all(generator, rows, variant, args.passages, args.window)
