@@ -3,6 +3,7 @@ unsupported sentences better than word overlap? And how often does the shipped v
 
     python bench/judge.py eval/verifier_labels.jsonl --profile quality   # and --profile fast (0.5B judge)
     python bench/judge.py eval/verifier_labels.jsonl --variant all --no-shipped   # the judge's instruction
+    python bench/judge.py eval/verifier_labels.jsonl --variant current system system-short --no-shipped
 
 For each labelled sentence: the passages are ranked by stemmed word overlap (as the verifier does), the judge
 reads the best window of each of the top `--passages` (the sentences aligned with it, `--window` more on each
@@ -52,22 +53,19 @@ QUESTION_VARIANTS: dict[str, str] = {
 
 
 # The instruction in the system message, kept in the KV cache between readings: each reading then evaluates only
-# the passage and the claim (about 30 tokens fewer). Measured for issue 13; see bench/README.md.
-SYSTEM_VARIANTS: dict[str, str] = {
-    "system": ("Tu vérifies des affirmations : l'affirmation est-elle entièrement justifiée par le passage (mêmes "
-               "chiffres, noms, lieux, dates, même sens) ? Réponds uniquement par oui ou par non."),
-    # the same, and a short question after the claim
-    "system-short": ("Tu vérifies des affirmations : l'affirmation est-elle entièrement justifiée par le passage "
-                     "(mêmes chiffres, noms, lieux, dates, même sens) ? Réponds uniquement par oui ou par non."),
+# the passage, the claim and what follows it (about 30 tokens fewer). Measured for issue 13; see bench/README.md.
+SYSTEM_INSTRUCTION = ("Tu vérifies des affirmations : l'affirmation est-elle entièrement justifiée par le passage "
+                      "(mêmes chiffres, noms, lieux, dates, même sens) ? Réponds uniquement par oui ou par non.")
+SYSTEM_VARIANTS: dict[str, str] = {  # name: what the user message asks after the claim
+    "system": "",
+    "system-short": "L'affirmation est-elle justifiée ?",
 }
-SHORT_QUESTION = "L'affirmation est-elle justifiée ?"
 
 
-def system_prompt(claim: str, evidence: str, system: str, short: bool = False) -> Prompt:
-    user = f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}"
-    user = f"{user}\n\n{SHORT_QUESTION}" if short else user
-    return Prompt(messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-                  completion=f"{system}\n\n{user}\nRéponse :")
+def system_prompt(claim: str, evidence: str, after: str) -> Prompt:
+    user = f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}" + (f"\n\n{after}" if after else "")
+    return Prompt(messages=[{"role": "system", "content": SYSTEM_INSTRUCTION}, {"role": "user", "content": user}],
+                  completion=f"{SYSTEM_INSTRUCTION}\n\n{user}\nRéponse :")
 
 
 def question_prompt(asked: str, claim: str, evidence: str, instruction: str) -> Prompt:
@@ -78,7 +76,7 @@ def question_prompt(asked: str, claim: str, evidence: str, instruction: str) -> 
 def prompt_for(variant: str, row: dict, evidence: str) -> Prompt:
     """The judge's prompt for a labelled sentence read against `evidence`, in the wording of `variant`."""
     if variant in SYSTEM_VARIANTS:
-        return system_prompt(row["sentence"], evidence, SYSTEM_VARIANTS[variant], variant.endswith("short"))
+        return system_prompt(row["sentence"], evidence, SYSTEM_VARIANTS[variant])
     if variant in QUESTION_VARIANTS:
         return question_prompt(row["question"], row["sentence"], evidence, QUESTION_VARIANTS[variant])
     return judge_prompt(row["sentence"], evidence, VARIANTS[variant][0])
