@@ -133,6 +133,24 @@ def test_the_judge_accepts_a_paraphrase_word_overlap_refuses(tmp_path: Path) -> 
     assert plain.ask(question).abstained
 
 
+def test_a_total_is_judged_as_the_parts_the_passage_gives(tmp_path: Path) -> None:
+    """The 1.5B judge refuses « 8 communes » beside « 6 communes du Rhône et 2 de la Loire » (it does not add):
+    it is asked about the parts, in the passage's words, and the sentence is decided on that reading."""
+    parts = "6 communes du Rhône et 2 de la Loire"
+
+    def verdict(user: str) -> float:
+        return 0.95 if f"Affirmation : Le syndicat compte {parts}." in user else 0.02
+
+    assistant, generator = scripted_assistant(tmp_path, "", verdict=verdict)
+    members = [Passage(1, Chunk("m", "m.txt", 0, 10, f"Nous sommes désormais {parts} dans notre syndicat."), 1.0)]
+    checked = assistant.check("Le syndicat compte 8 communes. [1]", members).sentences[0]
+    assert checked.supported and checked.cited == [1]
+    assert generator.judged and f"compte {parts}." in generator.judged[0] and "8 communes" not in generator.judged[0]
+    # Another count of the same sentence read as the claim said it: the judge's refusal stands.
+    refused = assistant.check("Le syndicat compte 6 communes. [1]", members).sentences[0]
+    assert not refused.supported and [r.kind for r in refused.reasons][:1] == [NOT_ENTAILED]
+
+
 def test_a_true_sentence_that_does_not_answer_is_a_refusal(tmp_path: Path) -> None:
     def verdict(user: str) -> float:
         return 0.01 if ANSWERS in user else 0.95

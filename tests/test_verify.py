@@ -6,6 +6,7 @@ from assistant.verify.checks import (
     markers_in,
     misplaced_numbers,
     overlap_score,
+    total_in_parts,
     unsupported_terms,
     verify,
 )
@@ -118,6 +119,27 @@ def test_a_total_given_in_parts_is_not_invented() -> None:
     assert misplaced_numbers("Le syndicat compte 8 communes.", members) == []
     assert unsupported_terms("Le syndicat compte 9 communes.", members) == ["9"]
     assert unsupported_terms("Le budget date de 2027.", members) == ["2027"]  # no year is summed: 12 + 2015
+
+
+def test_a_total_is_written_as_its_parts_for_the_judge_only_when_the_parts_count_the_same_thing() -> None:
+    """The judge does not add: it reads « 8 communes » as the parts the passage gives, in the passage's words.
+    « 7 autres villes » are not communes, so 7 + 2 is no total of communes; a part without a noun (« 2 de la
+    Loire ») counts what the part before it counts."""
+    move = ("Le siège est accessible aux agents des 7 autres villes du syndicat, puisque nous sommes désormais 6 "
+            "communes du Rhône et 2 de la Loire dans notre syndicat.")
+    members = ("Il regroupe 6 communes historiques (Givors, Grigny, Vénissieux) et deux nouvelles communes depuis "
+               "2014 (Corbas et St-Chamond).")
+    assert total_in_parts("Le syndicat compte 8 communes. [2]", move) == (
+        "Le syndicat compte 6 communes du Rhône et 2 de la Loire. [2]")
+    assert total_in_parts("Le syndicat compte huit communes.", members) == (
+        "Le syndicat compte 6 communes historiques (Givors, Grigny, Vénissieux) et deux nouvelles communes.")
+    # What the claim adds to the total stays, for the judge to refuse.
+    assert total_in_parts("Il compte 8 communes du Rhône.", move) == "Il compte 6 communes du Rhône et 2 de la " \
+        "Loire du Rhône."
+    for wrong in ("9 communes", "13 communes", "15 communes", "8 villes"):
+        assert total_in_parts(f"Le syndicat compte {wrong}.", move) is None, wrong
+    assert total_in_parts("Le syndicat compte 6 communes.", move) is None  # said as such: nothing to rewrite
+    assert total_in_parts("Le syndicat compte 2014 communes.", members) is None  # a year is no count
 
 
 def test_markers_after_quotes_stay_with_their_sentence() -> None:

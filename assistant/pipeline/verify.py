@@ -11,7 +11,16 @@ import numpy as np
 
 from ..documents import Passage
 from ..models.base import Embedder, Judge
-from ..verify.checks import Verification, claim_text, claims, evidence_text, is_abstention, is_quotation, verify
+from ..verify.checks import (
+    Verification,
+    claim_text,
+    claims,
+    evidence_text,
+    is_abstention,
+    is_quotation,
+    total_in_parts,
+    verify,
+)
 from ..verify.judge import judge_prompt
 from .resources import Resources
 from .turn import Turn
@@ -50,7 +59,8 @@ def judge_claims(judge: Judge, verification: Verification, passages: Sequence[Pa
             continue
         evidence, claim = sentence.evidence, claim_text(sentence.text)
         read = evidence_text(claim, passages, evidence.rank, (evidence.start, evidence.end), window)
-        judged[i] = judge.yes_probability(judge_prompt(claim, read))
+        # A total the evidence gives in parts is read as those parts: the judge checks them, it does not add.
+        judged[i] = judge.yes_probability(judge_prompt(total_in_parts(claim, read) or claim, read))
     return judged
 
 
