@@ -56,6 +56,18 @@ def prompt_parts(assistant: Any, question: str, k: int) -> dict[str, int]:
             "question and template": total - system - tags - text}
 
 
+def _asking_stage(frame: Any, depth: int = 8) -> str:
+    """The pipeline module nearest up the stack (frames walked, not `inspect.stack()`, which reads every
+    caller's source lines inside the timed question)."""
+    for _ in range(depth):
+        frame = frame and frame.f_back
+        if frame is None:
+            break
+        if "/pipeline/" in frame.f_code.co_filename:
+            return Path(frame.f_code.co_filename).stem
+    return "?"
+
+
 class StageLog:
     """Wraps the generator's `yes_probability`: which pipeline stage asked, prompt tokens, seconds."""
 
@@ -65,7 +77,7 @@ class StageLog:
         generator.yes_probability = self
 
     def __call__(self, prompt: Prompt) -> float:
-        stage = next((Path(f.filename).stem for f in inspect.stack()[1:8] if "/pipeline/" in f.filename), "?")
+        stage = _asking_stage(inspect.currentframe())
         started = time.perf_counter()
         p = self.read(prompt)
         self.rows.append((stage, self.generator.prompt_tokens(prompt), time.perf_counter() - started))

@@ -192,7 +192,8 @@ _COUNT = re.compile(
     re.IGNORECASE,
 )
 _CLAIMED = re.compile(rf"\b(\d{{1,3}}|{_SPELLED_ALT})\s+([^\W\d_][\w'’-]*)", re.IGNORECASE)
-_ELLIPTIC = frozenset({"de", "du", "des", "d'", "d’", "of"})  # « 2 de la Loire »: counts the previous part's noun
+_ELLIPTIC = frozenset({"de", "du", "des", "of"})  # « 2 de la Loire »: counts the previous part's noun
+_ELISION = ("d'", "d’")  # « 3 d'Isère », the same
 _JOINS = frozenset({"et", ",", ", et", "and", ", and"})
 
 
@@ -213,7 +214,8 @@ def _parts(sentence: str, offset: int, noun: str) -> list[list[tuple[int, int, i
     for m in _COUNT.finditer(sentence):
         words = m.group(2).split()
         names = any(_noun(w) == noun for w in words)
-        elliptic = bool(words) and (words[0].lower() in _ELLIPTIC or words[0].lower().startswith(("d'", "d’")))
+        first = words[0].lower() if words else ""
+        elliptic = first in _ELLIPTIC or first.startswith(_ELISION)
         between = re.sub(r"\([^)]*\)", "", sentence[run[-1][2] - offset : m.start()]).strip().lower() if run else ""
         part = (_count_value(m.group(1)), offset + m.start(), offset + m.end())
         if run and between in _JOINS and (names or elliptic):
