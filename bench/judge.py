@@ -36,9 +36,11 @@ from assistant.pipeline.verify import similarity
 from assistant.verify.checks import best_window, overlap_score, support_score, unsupported_terms
 from assistant.verify.judge import DEFAULT_JUDGE, QUESTION, judge_prompt, window_around, yes_no_prompt
 
-# Wordings of the judge's instruction. An inverted one asks for an error: its support is P(non).
+# Wordings of the judge's instruction. An inverted one asks for an error: its support is P(non). Only the shipped
+# one reads the worked examples.
 VARIANTS: dict[str, tuple[str, bool]] = {
-    "current": (QUESTION, False),
+    "current": (QUESTION, False),  # after the worked examples (`verify.judge.EXAMPLES`), as shipped
+    "zero-shot": (QUESTION, False),  # the same without them (shipped until issue 12's tenth pass)
     "dit": ("Le passage dit-il la même chose que l'affirmation, éventuellement avec d'autres mots ?", False),
     "vrai": ("D'après ce passage seulement, l'affirmation est-elle vraie ?", False),
     "erreur": ("L'affirmation contient-elle une erreur ou une information absente du passage ?", True),
@@ -79,7 +81,7 @@ def prompt_for(variant: str, row: dict, evidence: str) -> Prompt:
         return system_prompt(row["sentence"], evidence, SYSTEM_VARIANTS[variant])
     if variant in QUESTION_VARIANTS:
         return question_prompt(row["question"], row["sentence"], evidence, QUESTION_VARIANTS[variant])
-    return judge_prompt(row["sentence"], evidence, VARIANTS[variant][0])
+    return judge_prompt(row["sentence"], evidence, VARIANTS[variant][0], worked=variant == "current")
 
 THRESHOLDS = tuple(round(x, 3) for x in np.arange(0.02, 0.99, 0.02))
 

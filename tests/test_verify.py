@@ -201,9 +201,12 @@ def test_the_judge_reads_a_second_passage_for_what_the_first_does_not_hold() -> 
         "The site of Canberra was selected in 1908.")
     assert evidence_text("Canberra was selected in 1908.", passages, 1, (0, 40), window=1).endswith("It lies inland.")
     # Asked in the language of what it reads; French texts keep the French instruction.
-    assert judge_prompt("Canberra was selected in 1908.", joined).messages[1]["content"].startswith("Passage: ")
+    english = judge_prompt("Canberra was selected in 1908.", joined)
+    assert english.messages[-1]["content"].startswith(f"Passage: {joined}")
+    assert all(m["content"] in ("yes", "no") or m["content"].startswith("Passage: ") for m in english.messages[1:])
     french = judge_prompt("Le SITIV déménage.", "Nous emménagerons à Vénissieux.")
-    assert "Affirmation :" in french.messages[1]["content"]
+    assert "Affirmation : Le SITIV déménage." in french.messages[-1]["content"]
+    assert {m["content"] for m in french.messages if m["role"] == "assistant"} == {"oui", "non"}
 
 
 def test_a_number_the_passage_spells_out_is_found() -> None:

@@ -25,6 +25,9 @@ class Prompt:
 
     messages: list[dict[str, str]]
     completion: str
+    # Leading messages every prompt of its kind shares (the system message; a judge's worked examples too): a
+    # local model keeps their KV cells aside between prompts instead of evaluating them again.
+    kept: int = 1
 
 
 def format_passage(passage: Passage, mask: bool = True) -> str:

@@ -239,7 +239,7 @@ class LlamaCppGenerator:
 
     def yes_probability(self, prompt: Prompt) -> float:
         """P(« oui ») against P(« non ») for the next token of the answer: the model as a yes/no judge. One
-        prompt evaluation (the prefix shared with the previous call is reused), no generation."""
+        prompt evaluation (its kept messages restored, `_eval_reusing_prefix`), no generation."""
         import numpy as np
 
         self._eval_prompt(prompt)
@@ -269,17 +269,18 @@ class LlamaCppGenerator:
         return tokens
 
     def _system_length(self, prompt: Prompt, tokens: list[int]) -> int:
-        """Tokens of the prompt's system message (the prefix every answer, or every judge call, shares)."""
+        """Tokens of the prompt's kept messages (the system message every answer, or every judge call, shares;
+        the judge's worked examples)."""
         if not self.has_chat_template or prompt.messages[0]["role"] != "system":
             return 0
-        system = prompt.messages[0]["content"]
-        if system not in self._system_lengths:
+        kept = prompt.messages[: max(1, prompt.kept)]
+        key = "\x00".join(f"{m['role']}\x01{m['content']}" for m in kept)
+        if key not in self._system_lengths:
             alone = self.llm.tokenize(
-                self._chat_formatter(messages=prompt.messages[:1]).prompt.encode("utf-8"), add_bos=True,
-                special=True,
+                self._chat_formatter(messages=kept).prompt.encode("utf-8"), add_bos=True, special=True
             )
-            self._system_lengths[system] = self.llm.longest_token_prefix(alone, tokens)
-        return self._system_lengths[system]
+            self._system_lengths[key] = self.llm.longest_token_prefix(alone, tokens)
+        return self._system_lengths[key]
 
     def _last_logits(self):  # type: ignore[no-untyped-def]
         """The next-token logits after the last evaluation, as float64 (`Llama.scores` stays zero without
@@ -290,27 +291,26 @@ class LlamaCppGenerator:
         return np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
 
     def _eval_reusing_prefix(self, tokens: list[int], keep: int = 0) -> None:
-        """Keep the KV cache of the prompt prefix shared with the previous call, as llama-cpp-python's own
-        generate() does, and evaluate only the rest. The first `keep` tokens (the system message) are also kept
-        aside once evaluated: answers and judge calls alternate, and each would otherwise evaluate its system
-        message again after the other's (bench/README.md, « Speed »)."""
+        """Evaluate a prompt from the same start whatever was evaluated before: its first `keep` tokens (the system
+        message, a judge's worked examples) restored from the copy kept aside the first time, evaluated from an
+        empty cache, and the rest in one piece. Answers and judge calls alternate, and each would otherwise
+        evaluate its kept messages again after the other's (bench/README.md, « Speed »). Reusing whatever prefix
+        the previous prompt shared saved a few more tokens, but a prompt split at another place rounds otherwise,
+        and that tips near ties of greedy decoding: the same question got another answer after other questions
+        (8 of 52 sitiv answers moved when only the judge's prompts had changed)."""
         llm = self.llm
-        prefix = llm.longest_token_prefix(llm.input_ids[: llm.n_tokens], tokens)
         key = tuple(tokens[:keep]) if 0 < keep < len(tokens) else ()
-        if key and prefix < keep and key in self._kept_prefixes:
-            self._restore_prefix(key)
-            prefix = keep
-        reuse = min(prefix, len(tokens) - 1)  # at least one token is evaluated, to get fresh logits
-        if reuse > 0 and llm._ctx.kv_cache_seq_rm(-1, reuse, -1):
-            llm.n_tokens = reuse
-        else:
+        start = 0
+        if key and key in self._kept_prefixes:
+            start = keep if self._restore_prefix(key) else 0
+        if start == 0:
+            llm._ctx.kv_cache_clear()
             llm.reset()
-            reuse = 0
-        if key and reuse < keep and key not in self._kept_prefixes:
-            llm.eval(tokens[reuse:keep])
-            self._keep_prefix(key)
-            reuse = keep
-        llm.eval(tokens[reuse:])
+            if key:
+                llm.eval(tokens[:keep])
+                self._keep_prefix(key)
+                start = keep
+        llm.eval(tokens[start:])
 
     def _keep_prefix(self, key: tuple[int, ...]) -> None:
         """The KV cells of the current sequence (exactly `key`), copied aside: a few MB for a system prompt."""
@@ -322,24 +322,24 @@ class LlamaCppGenerator:
         size = llama_cpp.llama_state_seq_get_size(ctx, 0)
         buffer = (ctypes.c_uint8 * size)()
         written = llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
-        if written and len(self._kept_prefixes) < 4:
+        if written and len(self._kept_prefixes) < 8:
             self._kept_prefixes[key] = bytes(buffer[:written])
 
-    def _restore_prefix(self, key: tuple[int, ...]) -> None:
+    def _restore_prefix(self, key: tuple[int, ...]) -> bool:
         import ctypes
 
         import llama_cpp
 
         llm = self.llm
         data = self._kept_prefixes[key]
-        llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+        llm._ctx.kv_cache_clear()  # the copy is laid from the first cell, as it was evaluated
         buffer = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
         if llama_cpp.llama_state_seq_set_data(llm._ctx.ctx, buffer, len(data), 0) == 0:
-            llm.reset()  # refused: evaluate as if nothing were kept
-            del self._kept_prefixes[key]
-            return
+            del self._kept_prefixes[key]  # refused: evaluated as if nothing were kept
+            return False
         llm.input_ids[: len(key)] = key
         llm.n_tokens = len(key)
+        return True
 
     @cached_property
     def _stop_tokens(self) -> set[int]:

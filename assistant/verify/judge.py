@@ -24,6 +24,50 @@ QUESTION_EN = "Is the claim fully supported by the passage (same numbers, names,
 ANSWERS_EN = "Does this text give the information the question asks for (not just a related fact)?"
 
 
+# Worked examples the judge reads before each claim, as earlier turns of the chat: invented facts on subjects of
+# no eval set, half supported (paraphrases, a fact among others), half not (a changed number, swapped roles, a
+# negation, an added fact). On the 271 hand labels (bench/judge.py) the judge's AUC goes 0.887 -> 0.907-0.910 and
+# the verifier's balanced accuracy 0.831 -> 0.856 (0.838 -> 0.854 on the 202 held out from every choice); the
+# local model keeps their KV cells aside (`Prompt.kept`), so each reading still evaluates only the passage and the
+# claim.
+EXAMPLES: tuple[tuple[str, str, bool], ...] = (
+    ("La piscine intercommunale de Brignais, rénovée en 2019, accueille chaque année près de 85 000 baigneurs.",
+     "Environ 85 000 personnes fréquentent chaque année la piscine de Brignais.", True),
+    ("La piscine intercommunale de Brignais, rénovée en 2019, accueille chaque année près de 85 000 baigneurs.",
+     "La piscine de Brignais a été rénovée en 2009.", False),
+    ("Le conseil a confié à la société Altair la maintenance du réseau, tandis que la société Boréal assure "
+     "l'hébergement des serveurs.", "La société Boréal est chargée de la maintenance du réseau.", False),
+    ("Marie Dupuis, adjointe à la culture, a inauguré la nouvelle médiathèque le 3 mars devant les habitants.",
+     "C'est l'adjointe à la culture qui a inauguré la médiathèque.", True),
+    ("Faute de budget, la commune a renoncé cette année à ouvrir une seconde crèche.",
+     "La commune a ouvert une seconde crèche cette année.", False),
+    ("Le plan numérique prévoit de remplacer 300 ordinateurs dans les écoles. Les tablettes seront renouvelées "
+     "plus tard.", "Le plan numérique prévoit le remplacement de 300 ordinateurs dans les écoles.", True),
+    ("Le plan numérique prévoit de remplacer 300 ordinateurs dans les écoles.",
+     "Le plan numérique prévoit de remplacer 300 ordinateurs dans les écoles et les mairies.", False),
+    ("Après deux ans de travaux, le pont de la Guillotière a rouvert aux piétons ; les voitures n'y passeront "
+     "qu'en 2027.", "Le pont de la Guillotière est de nouveau ouvert aux piétons.", True),
+)
+EXAMPLES_EN: tuple[tuple[str, str, bool], ...] = (
+    ("The Brignais community pool, renovated in 2019, welcomes nearly 85,000 swimmers every year.",
+     "About 85,000 people use the Brignais pool each year.", True),
+    ("The Brignais community pool, renovated in 2019, welcomes nearly 85,000 swimmers every year.",
+     "The Brignais pool was renovated in 2009.", False),
+    ("The council gave network maintenance to Altair, while Boreal hosts the servers.",
+     "Boreal is in charge of network maintenance.", False),
+    ("Marie Dupuis, deputy mayor for culture, opened the new library on March 3 in front of residents.",
+     "The library was opened by the deputy mayor for culture.", True),
+    ("For lack of funds, the town gave up opening a second nursery this year.",
+     "The town opened a second nursery this year.", False),
+    ("The digital plan will replace 300 computers in schools. Tablets will be renewed later.",
+     "The digital plan includes replacing 300 school computers.", True),
+    ("The digital plan will replace 300 computers in schools.",
+     "The digital plan will replace 300 computers in schools and town halls.", False),
+    ("After two years of works, the Guillotière bridge has reopened to pedestrians; cars will use it only in "
+     "2027.", "Pedestrians can cross the Guillotière bridge again.", True),
+)
+
+
 @dataclass(frozen=True)
 class JudgeParams:
     """Chosen on data (bench/judge.py on eval/verifier_labels.jsonl, bench/honesty.py on stored eval runs;
@@ -58,24 +102,44 @@ def combined(p_yes: float, cheap: float, params: JudgeParams = DEFAULT_JUDGE) ->
     return 0.0 if p_yes < params.floor else params.weight * p_yes + (1 - params.weight) * cheap
 
 
-def yes_no_prompt(user: str, english: bool = False) -> Prompt:
-    """A question the judge answers by oui or non (yes or no: its P(yes) is read, nothing generated)."""
+def yes_no_prompt(user: str, english: bool = False,
+                  examples: tuple[tuple[str, str], ...] = ()) -> Prompt:
+    """A question the judge answers by oui or non (yes or no: its P(yes) is read, nothing generated), after
+    `examples` (question, answer) answered in earlier turns."""
     system = SYSTEM_EN if english else SYSTEM
+    cue = "Answer:" if english else "Réponse :"
+    turns = [m for asked, said in examples
+             for m in ({"role": "user", "content": asked}, {"role": "assistant", "content": said})]
+    shots = "".join(f"{asked}\n{cue} {said}\n\n" for asked, said in examples)
     return Prompt(
-        messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-        completion=f"{system}\n\n{user}\n{'Answer:' if english else 'Réponse :'}",
+        messages=[{"role": "system", "content": system}, *turns, {"role": "user", "content": user}],
+        completion=f"{system}\n\n{shots}{user}\n{cue}",
+        kept=1 + len(turns),
     )
 
 
-def judge_prompt(claim: str, evidence: str, question: str = QUESTION, english: bool | None = None) -> Prompt:
-    """Evidence first, claim last: claims judged against the same evidence share the prompt's prefix.
-    `question` is the judge's instruction (bench/judge.py measures variants of it); the default one is asked in
-    English when what the judge reads is English (`english` None: told by `is_english`)."""
+def _claim_question(claim: str, evidence: str, english: bool, question: str = QUESTION) -> str:
+    if english:
+        return f"Passage: {evidence.strip()}\n\nClaim: {claim.strip()}\n\n{QUESTION_EN}"
+    return f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{question}"
+
+
+def judge_prompt(claim: str, evidence: str, question: str = QUESTION, english: bool | None = None,
+                 worked: bool = True) -> Prompt:
+    """The worked examples, then the evidence and the claim, asked as the examples were. `question` is the
+    judge's instruction (bench/judge.py measures variants of it, and `worked` False: no worked examples); the
+    default one is asked in English when what the judge reads is English (`english` None: told by
+    `is_english`)."""
     if english is None:
         english = question == QUESTION and is_english(f"{claim} {evidence}")
-    if english:
-        return yes_no_prompt(f"Passage: {evidence.strip()}\n\nClaim: {claim.strip()}\n\n{QUESTION_EN}", True)
-    return yes_no_prompt(f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{question}")
+    examples = (EXAMPLES_EN if english else EXAMPLES) if worked else ()
+    yes, no = ("yes", "no") if english else ("oui", "non")
+    return yes_no_prompt(
+        _claim_question(claim, evidence, english, question),
+        english,
+        tuple((_claim_question(said, passage, english, question), yes if ok else no)
+              for passage, said, ok in examples),
+    )
 
 
 def answers_prompt(question: str, text: str) -> Prompt:

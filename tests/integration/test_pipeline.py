@@ -14,6 +14,7 @@ import pytest
 from assistant.answer.prompt import ABSTENTION
 from assistant.errors import BadInput, IndexMismatch
 from assistant.index import store as index_store
+from assistant.models.llama_cpp import LlamaCppGenerator
 from assistant.pipeline.assistant import Assistant
 from assistant.pipeline.factory import build_assistant
 from assistant.text import STOPWORDS, tokenize
@@ -186,3 +187,35 @@ def test_the_generator_as_a_yes_no_judge(assistant: Assistant) -> None:
     same = judge.yes_probability(english)
     other = judge.yes_probability(judge_prompt("The union closed its offices in Paris in 1990.", passage))
     assert 0.0 <= other < same <= 1.0, (same, other)
+
+
+def test_the_judges_worked_examples_are_evaluated_once(assistant: Assistant) -> None:
+    """The examples the judge reads before each claim are kept aside like a system message: after another
+    prompt, a judge reading evaluates only its passage and claim, and reads exactly the same P(oui) as before,
+    whatever came between (a prompt is always evaluated from the same start)."""
+    from assistant.verify.judge import EXAMPLES, answers_prompt, judge_prompt
+
+    judge = assistant.generator
+    assert isinstance(judge, LlamaCppGenerator)
+    passage = "Le syndicat emménagera dans ses nouveaux locaux de Vénissieux à la rentrée 2015."
+    prompt = judge_prompt("Le syndicat déménage à Vénissieux en 2015.", passage)
+    assert len(prompt.messages) == 2 * len(EXAMPLES) + 2 and prompt.kept == 2 * len(EXAMPLES) + 1
+    tokens = judge.llm.tokenize(judge._prompt_text(prompt).encode("utf-8"), add_bos=True, special=True)
+    judge.keep_system = False
+    whole = judge.yes_probability(prompt)  # in one piece
+    judge.keep_system = True
+    evaluated: list[int] = []
+    original = judge.llm.eval
+    judge.llm.eval = lambda batch: (evaluated.append(len(batch)), original(batch))[1]  # type: ignore[method-assign]
+    try:
+        first = judge.yes_probability(prompt)  # the examples are kept aside, if no earlier test kept them
+        judge.yes_probability(answers_prompt("Où le syndicat déménage-t-il ?", passage))  # another prompt between
+        judge.yes_probability(judge_prompt("Le syndicat déménage à Vénissieux.", passage))  # a shared beginning
+        evaluated.clear()
+        again = judge.yes_probability(prompt)
+    finally:
+        del judge.llm.eval
+    examples = judge._system_length(prompt, tokens)
+    assert examples > 400 and tuple(tokens[:examples]) in judge._kept_prefixes
+    assert evaluated == [len(tokens) - examples] and len(tokens) - examples < 150, evaluated
+    assert again == first and abs(again - whole) < 0.02, (again, first, whole)

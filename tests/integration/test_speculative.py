@@ -52,3 +52,27 @@ def test_prompt_lookup_decoding_is_byte_identical_to_plain_greedy(assistant: Ass
         generator.keep_system = True
     drafted, kept = generator.draft_stats
     assert kept > 5 and drafted > kept  # drafts were proposed, some kept, some refused: the check was exercised
+
+
+def test_a_prompt_reads_the_same_whatever_was_evaluated_before(assistant: Assistant) -> None:
+    """The same question gets the same answer after any other: a prompt is evaluated from its kept system
+    message and then in one piece, never from whatever prefix the previous prompt happened to share (a prompt
+    split at another place rounds otherwise, which tipped near ties of greedy decoding)."""
+    import numpy as np
+
+    from assistant.verify.judge import judge_prompt
+
+    generator = assistant.generator
+    assert isinstance(generator, LlamaCppGenerator)
+    turn = run_stages(Turn(Request(question=QUESTIONS[0], query=QUESTIONS[0], k=5)), assistant.res,
+                      (*assistant.retrieval_stages, SelectContext()), {})
+    prompt = build_prompt(QUESTIONS[0], turn.passages)
+    sharing = build_prompt(QUESTIONS[2], turn.passages)  # the same system message and passages, another question
+    generator._eval_prompt(prompt)
+    alone = generator._last_logits().copy()
+    answer = "".join(generator.generate_greedy(prompt, 48, LookupParams()))
+    for before in (sharing, judge_prompt("Le syndicat déménage.", turn.passages[0].chunk.text), sharing):
+        generator._eval_prompt(before)
+        generator._eval_prompt(prompt)
+        assert np.array_equal(generator._last_logits(), alone)
+    assert "".join(generator.generate_greedy(prompt, 48, LookupParams())) == answer
