@@ -56,11 +56,11 @@ class LlamaCppGenerator:
         self.path = Path(path)
         self.lookup = lookup  # prompt-lookup drafting for greedy answers; None: one token per step
         self.draft_stats = [0, 0]  # tokens drafted, drafted tokens kept (bench/speculative.py reads them)
-        # The system message's KV cells kept aside between prompts (`_eval_reusing_prefix`). Off, a prompt is
-        # evaluated in one piece, exactly as llama.cpp's own generate() does (the byte-identity test needs it:
-        # two splits of the same prompt can tip a near tie).
+        # The kept messages' KV cells (system message, a judge's worked examples) set aside between prompts
+        # (`_eval_from_kept`). Off, a prompt is evaluated in one piece, exactly as llama.cpp's own generate()
+        # does (the byte-identity test needs it: two splits of the same prompt can tip a near tie).
         self.keep_system = True
-        self._system_lengths: dict[str, int] = {}
+        self._kept_lengths: dict[tuple[tuple[str, str], ...], int] = {}
         self._kept_prefixes: dict[tuple[int, ...], bytes] = {}
 
     def count_tokens(self, text: str) -> int:
@@ -239,7 +239,7 @@ class LlamaCppGenerator:
 
     def yes_probability(self, prompt: Prompt) -> float:
         """P(« oui ») against P(« non ») for the next token of the answer: the model as a yes/no judge. One
-        prompt evaluation (its kept messages restored, `_eval_reusing_prefix`), no generation."""
+        prompt evaluation (its kept messages restored, `_eval_from_kept`), no generation."""
         import numpy as np
 
         self._eval_prompt(prompt)
@@ -265,22 +265,22 @@ class LlamaCppGenerator:
     def _eval_prompt(self, prompt: Prompt) -> list[int]:
         """Tokenise and evaluate a prompt; returns its tokens."""
         tokens = self.llm.tokenize(self._prompt_text(prompt).encode("utf-8"), add_bos=True, special=True)
-        self._eval_reusing_prefix(tokens, self._system_length(prompt, tokens) if self.keep_system else 0)
+        self._eval_from_kept(tokens, self._kept_length(prompt, tokens) if self.keep_system else 0)
         return tokens
 
-    def _system_length(self, prompt: Prompt, tokens: list[int]) -> int:
+    def _kept_length(self, prompt: Prompt, tokens: list[int]) -> int:
         """Tokens of the prompt's kept messages (the system message every answer, or every judge call, shares;
         the judge's worked examples)."""
         if not self.has_chat_template or prompt.messages[0]["role"] != "system":
             return 0
         kept = prompt.messages[: max(1, prompt.kept)]
-        key = "\x00".join(f"{m['role']}\x01{m['content']}" for m in kept)
-        if key not in self._system_lengths:
+        key = tuple((m["role"], m["content"]) for m in kept)
+        if key not in self._kept_lengths:
             alone = self.llm.tokenize(
                 self._chat_formatter(messages=kept).prompt.encode("utf-8"), add_bos=True, special=True
             )
-            self._system_lengths[key] = self.llm.longest_token_prefix(alone, tokens)
-        return self._system_lengths[key]
+            self._kept_lengths[key] = self.llm.longest_token_prefix(alone, tokens)
+        return self._kept_lengths[key]
 
     def _last_logits(self):  # type: ignore[no-untyped-def]
         """The next-token logits after the last evaluation, as float64 (`Llama.scores` stays zero without
@@ -290,7 +290,7 @@ class LlamaCppGenerator:
         llm = self.llm
         return np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
 
-    def _eval_reusing_prefix(self, tokens: list[int], keep: int = 0) -> None:
+    def _eval_from_kept(self, tokens: list[int], keep: int = 0) -> None:
         """Evaluate a prompt from the same start whatever was evaluated before: its first `keep` tokens (the system
         message, a judge's worked examples) restored from the copy kept aside the first time, evaluated from an
         empty cache, and the rest in one piece. Answers and judge calls alternate, and each would otherwise

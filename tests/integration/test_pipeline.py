@@ -215,7 +215,7 @@ def test_the_judges_worked_examples_are_evaluated_once(assistant: Assistant) -> 
         again = judge.yes_probability(prompt)
     finally:
         del judge.llm.eval
-    examples = judge._system_length(prompt, tokens)
+    examples = judge._kept_length(prompt, tokens)
     assert examples > 400 and tuple(tokens[:examples]) in judge._kept_prefixes
     assert evaluated == [len(tokens) - examples] and len(tokens) - examples < 150, evaluated
     assert again == first and abs(again - whole) < 0.02, (again, first, whole)
