@@ -1,6 +1,7 @@
 """Replay the honesty stages (premise, judge, relevance, fallback) over the stored answers of eval runs.
 
-    python bench/honesty.py /tmp/sitiv-run/report.json --index index [--grid | --grid rescue] [--window 1 0]
+    python bench/honesty.py /tmp/sitiv-run/report.json --index index [--grid | --grid rescue | --grid short]
+        [--window 1 0]
 
 Generation is deterministic and does not depend on what follows it, so the raw answers of a run (`raw_answer`,
 with its passages) are checked again by the product's own stages without generating anything: the premise
@@ -19,6 +20,7 @@ import itertools
 import json
 import statistics
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from assistant.answer.prompt import Prompt
 from assistant.config import load_settings
 from assistant.documents import Chunk, Passage
 from assistant.evaluate.metrics import answer_has_keys, compute_metrics
+from assistant.models.base import GenerationOptions
 from assistant.pipeline.absent import AbsentTerms
 from assistant.pipeline.assistant import run_stages
 from assistant.pipeline.factory import build_assistant
@@ -47,7 +50,7 @@ class MemoJudge:
     def __init__(self, generator: Any) -> None:
         self.generator = generator
         self.name = generator.name
-        self.memo: dict[str, float] = {}
+        self.memo: dict[str, Any] = {}
         self.seconds = 0.0
         self.tokens: list[int] = []  # prompt tokens of each reading (what it costs: ~180 tokens/s on 2 cores)
 
@@ -58,6 +61,16 @@ class MemoJudge:
             self.seconds += time.perf_counter() - started
             self.tokens.append(self.generator.prompt_tokens(prompt))
         return self.memo[prompt.completion]
+
+    def generate(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]:
+        """The short answers the fallback asks for near its bar, each read once too."""
+        key = f"generate {options.max_tokens}\n{prompt.completion}"
+        if key not in self.memo:
+            started = time.perf_counter()
+            self.memo[key] = "".join(self.generator.generate(prompt, options))
+            self.seconds += time.perf_counter() - started
+            self.tokens.append(self.generator.prompt_tokens(prompt))
+        yield self.memo[key]
 
 
 def replay(row: dict[str, Any], assistant: Any, judge_on: bool) -> dict[str, Any]:
@@ -91,8 +104,9 @@ def main() -> None:
     parser.add_argument("report", type=Path)
     parser.add_argument("--index", type=Path, default=Path("index"))
     parser.add_argument("--profile", default="quality")
-    parser.add_argument("--grid", nargs="?", const="all", choices=["all", "rescue"], default=None,
-                        help="sweep the judge thresholds (all), or only the two rescue thresholds (rescue)")
+    parser.add_argument("--grid", nargs="?", const="all", choices=["all", "rescue", "short"], default=None,
+                        help="sweep the judge thresholds (all), the echoed rescue bar (rescue), or the rescue bars "
+                             "with and without the short answer (short)")
     parser.add_argument("--out", type=Path, default=None, help="write the replayed rows (JSONL; the last --window's)")
     parser.add_argument("--window", type=int, nargs="+", default=[DEFAULT_JUDGE.window],
                         help="passage sentences the judge reads on each side of the aligned ones (several: compared)")
@@ -126,14 +140,20 @@ def main() -> None:
     if args.grid == "rescue":
         grid = itertools.product((DEFAULT_JUDGE.threshold,), (DEFAULT_JUDGE.premise,), (DEFAULT_JUDGE.answers,),
                                  (DEFAULT_JUDGE.rescue,), (0.15, 0.2, 0.25, 0.3, 0.35, 1.0))
+    elif args.grid == "short":  # rescue_short 1.0: no short answer read (the rule before it)
+        d = DEFAULT_JUDGE
+        grid = ((d.threshold, d.premise, d.answers, rescue, d.rescue_echoed, short)
+                for rescue in (0.4, 0.45, 0.5) for short in (0.3, 0.35, 0.4, 1.0) if short < rescue or short == 1.0)
     else:
         grid = itertools.product((0.4, 0.5, 0.6), (0.1, 0.2, 0.3), (0.05, 0.1, 0.2), (0.4, 0.5, 0.7),
                                  (DEFAULT_JUDGE.rescue_echoed,))
-    for threshold, premise, answers, rescue, echoed in grid:
+    for threshold, premise, answers, rescue, echoed, *short in grid:
         assistant.res.judge_params = replace(DEFAULT_JUDGE, threshold=threshold, premise=premise, answers=answers,
-                                             rescue=rescue, rescue_echoed=echoed)
+                                             rescue=rescue, rescue_echoed=echoed,
+                                             rescue_short=short[0] if short else DEFAULT_JUDGE.rescue_short)
         metrics = compute_metrics([replay(r, assistant, True) for r in rows], k=5)
-        print(line(f"thr {threshold} prem {premise} ans {answers} resc {rescue}/{echoed}", metrics))
+        label = f"thr {threshold} prem {premise} ans {answers} resc {rescue}/{echoed}"
+        print(line(label + (f" short {short[0]}" if short else ""), metrics))
     assistant.res.judge_params = JudgeParams()
 
 

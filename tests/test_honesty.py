@@ -13,7 +13,7 @@ from assistant.pipeline.fallback import CLOSEST, FOUND
 from assistant.pipeline.premise import WHAT_THEY_SAY, aligned_windows
 from assistant.pipeline.relevance import adds_nothing
 from assistant.verify.checks import best_window, is_abstention
-from assistant.verify.judge import ANSWERS, QUESTION, window_around
+from assistant.verify.judge import ANSWERS, DEFAULT_JUDGE, QUESTION, SHORT, gives_answer, window_around
 from assistant.verify.premise import predicate_of, premise_of, unsupported_premise_text
 from assistant.verify.wording import describe, off_topic
 from tests.fakes import MOVE, ScriptedJudge, scripted_assistant
@@ -221,6 +221,43 @@ def test_the_sentence_where_the_model_found_its_answer_is_quoted_when_the_judge_
 
     generator.script = f"Les agents changeront de bureaux après les élections. [{n}]"
     refused = assistant.ask("À quel moment les agents vont changer de bureaux ?")  # not the memo of the first
+    assert refused.abstained and refused.answer.startswith(ABSTENTION) and CLOSEST in refused.answer
+
+
+def test_a_short_answer_copied_from_the_sentence_decides_near_the_bar() -> None:
+    question = "Où s'est tenu le séminaire du 1er mars ?"
+    text = "Un séminaire a réuni 150 élus le 1er mars pour rejoindre Cap Periaz sur la transition numérique."
+    assert gives_answer("Cap Periaz", question, text)
+    assert gives_answer("« à Cap Periaz ».", question, text)
+    assert not gives_answer("aucune", question, text) and not gives_answer("Aucune.", question, text)
+    assert not gives_answer("none", question, text) and not gives_answer("", question, text)
+    assert not gives_answer("le 1er mars", question, text)  # the question's own words: nothing found
+    assert not gives_answer("Paris", question, text)  # not in the text: the model's own words
+    assert not gives_answer("Lyon, place Bellecour, Cap Periaz", question, text)  # mostly its own words
+
+
+def test_near_the_bar_the_quotation_answers_only_if_the_model_copies_the_answer_from_it(tmp_path: Path) -> None:
+    """P(« answers ») between the two bars: the quotation is shown when the model, asked for the few words that
+    answer, copies a term of the sentence the question lacks; « aucune » leaves the refusal standing."""
+    hesitant = (DEFAULT_JUDGE.rescue_short + DEFAULT_JUDGE.rescue) / 2
+    short = {"said": "à la rentrée 2015"}
+
+    def verdict(user: str) -> float:
+        return hesitant if ANSWERS in user and "rentrée 2015" in user else 0.05
+
+    def script(prompt) -> str:  # type: ignore[no-untyped-def]
+        return short["said"] if SHORT in prompt.messages[-1]["content"] else ABSTENTION
+
+    assistant, generator = scripted_assistant(tmp_path, "", verdict=verdict)
+    generator.script = script
+    question = "À quelle date a lieu l'emménagement dans les nouveaux locaux de Vénissieux ?"
+    answer = assistant.ask(question)
+    n = next(p.rank for p in answer.passages if p.chunk.doc == "demenagement.txt")
+    assert not answer.abstained and answer.fallback and answer.answer == f"{FOUND} « {MOVE} » [{n}]"
+    assert any(SHORT in p.messages[-1]["content"] for p in generator.prompts)
+
+    short["said"] = "aucune"
+    refused = assistant.ask(question.replace("À quelle date a lieu", "Quelle est la date de"))
     assert refused.abstained and refused.answer.startswith(ABSTENTION) and CLOSEST in refused.answer
 
 

@@ -2,7 +2,9 @@
 followed by the closest passage sentences, quoted; the model's text stays in `raw_answer`.
 
 With a judge, a refusal that would hide a found fact is avoided: when the judge reads a quoted sentence as
-giving what the question asks, that quotation is the answer (not an abstention). The sentences judged are the
+giving what the question asks, that quotation is the answer (not an abstention). Near the bar, a second
+reading decides: asked for a short answer from that sentence alone, the model copies a term the question lacks
+(« Cap Periaz » for « Où s'est tenu le séminaire … ? ») or says « aucune ». The sentences judged are the
 closest to the question and those where the verifier aligned the model's refused sentences: a paraphrase the
 judge does not accept (« La série For All Mankind est évoquée dans les vœux ») often points at the sentence
 that holds the answer, and the document's own words are then shown instead of the model's."""
@@ -13,8 +15,10 @@ from dataclasses import replace
 
 from ..answer.extractive import Extract, best_sentences, evidence_sentences, format_extracts
 from ..answer.prompt import ABSTENTION
+from ..models.base import GenerationOptions
+from ..models.memo import generation_key
 from ..verify.checks import best_window, verify
-from ..verify.judge import answers_prompt
+from ..verify.judge import SHORT_TOKENS, answers_prompt, gives_answer, short_answer_prompt
 from ..verify.wording import off_topic
 from .resources import Resources
 from .turn import Turn
@@ -41,6 +45,20 @@ def _aligned(turn: Turn, res: Resources) -> list[Extract]:
     return evidence_sentences(turn.request.question, aligned, res.bm25.idf)
 
 
+def short_answer(res: Resources, question: str, text: str) -> str:
+    """The few words of `text` the model gives as the answer (greedy; kept in the outputs memo like answers)."""
+    prompt = short_answer_prompt(question, text)
+    options = GenerationOptions(max_tokens=SHORT_TOKENS, temperature=0.0)
+    memo = res.memo
+    key = generation_key(res.model_names.get("generator", ""), prompt, options, False) if memo else ""
+    if memo is not None and (stored := memo.get(key)) is not None:
+        return str(stored)
+    said = "".join(res.generator.generate(prompt, options)).strip()
+    if memo is not None:
+        memo.put(key, said)
+    return said
+
+
 def _answering(extracts: list[Extract], turn: Turn, res: Resources) -> Extract | None:
     judge = res.judge
     if judge is None or turn.request.mode != "generative":
@@ -51,9 +69,16 @@ def _answering(extracts: list[Extract], turn: Turn, res: Resources) -> Extract |
     if not candidates:
         return None
     params = res.judge_params
-    scored = [(judge.yes_probability(answers_prompt(turn.request.question, e.text)), e) for e in candidates]
+    question = turn.request.question
+    scored = [(judge.yes_probability(answers_prompt(question, e.text)), e) for e in candidates]
     echoed_bar = min(params.rescue_echoed, params.rescue)
-    passing = [(p, e) for p, e in scored if p >= (echoed_bar if e.echoed else params.rescue)]
+
+    def passes(p: float, e: Extract) -> bool:
+        if p >= (echoed_bar if e.echoed else params.rescue):
+            return True
+        return p >= params.rescue_short and gives_answer(short_answer(res, question, e.text), question, e.text)
+
+    passing = [(p, e) for p, e in scored if passes(p, e)]
     # Where the model found its answer comes first; then the judge's preference.
     return max(passing, key=lambda x: (x[1].echoed, x[0]))[1] if passing else None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..answer.prompt import Prompt
-from ..text import is_english, split_sentences
+from ..text import content_tokens, fold, is_english, split_sentences
 
 SYSTEM = "Tu vérifies des affirmations. Réponds uniquement par oui ou par non."
 QUESTION = (
@@ -22,6 +22,16 @@ ANSWERS = "Ce texte donne-t-il l'information que la question demande (pas seulem
 SYSTEM_EN = "You check claims. Answer only yes or no."
 QUESTION_EN = "Is the claim fully supported by the passage (same numbers, names, places, dates, same meaning)?"
 ANSWERS_EN = "Does this text give the information the question asks for (not just a related fact)?"
+# « Copy the few words that answer »: a short answer the model writes from one sentence. Read where P(oui) of
+# « does it answer? » is near the bar (`JudgeParams.rescue_short`): copying a new term of the sentence is a
+# second reading that the sentence answers, « aucune » one that it does not (bench/answers_judge.py).
+SHORT_SYSTEM = "Tu réponds en recopiant quelques mots du texte."
+SHORT = ("Recopie du texte les quelques mots qui répondent à la question. Si le texte ne donne pas cette "
+         "information, écris seulement : aucune.")
+SHORT_SYSTEM_EN = "You answer by copying a few words of the text."
+SHORT_EN = ("Copy from the text the few words that answer the question. If the text does not give this "
+            "information, write only: none.")
+SHORT_TOKENS = 24  # a name, a date, a number, a short phrase; « aucune » is two tokens
 
 
 # Worked examples the judge reads before each claim, as earlier turns of the chat: invented facts on subjects of
@@ -81,7 +91,11 @@ class JudgeParams:
     floor: float = 0.1
     premise: float = 0.1  # P(oui) below which the question's presupposition is unsupported
     answers: float = 0.1  # P(oui) below which a supported answer does not answer the question
-    rescue: float = 0.4  # P(oui) from which a quoted passage sentence answers a question the model refused
+    rescue: float = 0.45  # P(oui) from which a quoted passage sentence answers a question the model refused
+    # The same for a sentence from which the model, asked for a short answer, copies a term the question lacks
+    # (`short_answer_prompt`, `gives_answer`): two readings agree. Both bars on bench/answers_judge.py and
+    # bench/honesty.py --grid short (bench/README.md); before, one bar of 0.4 without the short answer.
+    rescue_short: float = 0.35
     # The same for the passage sentence that holds every word the model's refused sentence added to the question
     # (`Extract.echoed`): two readings agree there, the model's and the judge's, so less of the judge is asked.
     rescue_echoed: float = 0.25
@@ -147,6 +161,31 @@ def answers_prompt(question: str, text: str) -> Prompt:
     if is_english(f"{question} {text}"):
         return yes_no_prompt(f"Question: {question.strip()}\n\nText: {text.strip()}\n\n{ANSWERS_EN}", True)
     return yes_no_prompt(f"Question : {question.strip()}\n\nTexte : {text.strip()}\n\n{ANSWERS}")
+
+
+def short_answer_prompt(question: str, text: str) -> Prompt:
+    """Ask for the few words of `text` that answer `question`, or « aucune »: generated (greedy, `SHORT_TOKENS`)."""
+    english = is_english(f"{question} {text}")
+    system, ask = (SHORT_SYSTEM_EN, SHORT_EN) if english else (SHORT_SYSTEM, SHORT)
+    user = (f"Text: {text.strip()}\n\nQuestion: {question.strip()}\n\n{ask}" if english
+            else f"Texte : {text.strip()}\n\nQuestion : {question.strip()}\n\n{ask}")
+    cue = "Answer:" if english else "Réponse :"
+    return Prompt(messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                  completion=f"{system}\n\n{user}\n{cue}")
+
+
+_NONE = ("aucun", "none", "no ", "rien", "pas ")
+
+
+def gives_answer(short: str, question: str, text: str) -> bool:
+    """The short answer is copied from the text (most of its words are the text's) and adds a term the question
+    lacks: the model found what is asked there. « aucune », an empty answer or words of its own are not."""
+    folded = fold(short).strip(" «»\"'.:")
+    if not folded or folded.startswith(_NONE):
+        return False
+    said = set(content_tokens(short))
+    copied = said & set(content_tokens(text))
+    return bool(said) and len(copied) >= 0.6 * len(said) and bool(copied - set(content_tokens(question)))
 
 
 def window_around(text: str, span: tuple[int, int], sentences: int = 1) -> str:

@@ -189,6 +189,20 @@ def test_the_generator_as_a_yes_no_judge(assistant: Assistant) -> None:
     assert 0.0 <= other < same <= 1.0, (same, other)
 
 
+def test_the_model_copies_a_short_answer_from_a_sentence_or_says_none(assistant: Assistant) -> None:
+    """The fallback's second reading near its bar (bench/answers_judge.py measures it on both eval sets)."""
+    from assistant.pipeline.fallback import short_answer
+    from assistant.verify.judge import gives_answer
+
+    question = "Dans quelle ville le syndicat emménagera-t-il ?"
+    move = "Le syndicat emménagera dans ses nouveaux locaux de Vénissieux à la rentrée 2015."
+    schools = "Les écoles des communes reçoivent des tablettes pour les élèves de CM2."
+    said = short_answer(assistant.res, question, move)
+    assert "Vénissieux" in said and gives_answer(said, question, move), said
+    said = short_answer(assistant.res, question, schools)
+    assert not gives_answer(said, question, schools), said
+
+
 def test_the_judges_worked_examples_are_evaluated_once(assistant: Assistant) -> None:
     """The examples the judge reads before each claim are kept aside like a system message: after another
     prompt, a judge reading evaluates only its passage and claim, and reads exactly the same P(oui) as before,

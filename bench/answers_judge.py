@@ -1,0 +1,138 @@
+"""The judge's « does it answer? » on passage sentences of stored eval runs: does P(oui) tell the sentence that
+gives what the question asks from its neighbours, read alone (zero-shot) or after worked examples?
+
+    python bench/answers_judge.py /tmp/sitiv-run/report.json --index index [--variant zero-shot worked]
+
+For each question of a run, the passage sentences closest to it (`best_sentences`, the ones the fallback quotes,
+`--sentences` of them) are read by the judge against the question. Labels come from the eval set, not from
+anyone's reading: a sentence of an answerable question that holds its answer keys answers it; every sentence of
+an unanswerable question, and a sentence of an answerable one without the keys, does not (a few of those may
+give the answer in other words: read the figures as a floor). Prints per variant the AUC over sentences, the
+question-level AUC (best P(oui) of an answerable question's key sentences against the best of an unanswerable
+question's sentences), and for bars of P(oui) what the fallback's rescue would do: answerable questions whose key
+sentence passes, unanswerable questions with a sentence that passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from assistant.answer.extractive import best_sentences
+from assistant.answer.prompt import Prompt
+from assistant.config import load_settings
+from assistant.documents import Chunk, Passage
+from assistant.evaluate.metrics import answer_has_keys
+from assistant.pipeline.factory import build_assistant
+from assistant.verify.judge import ANSWERS, answers_prompt, yes_no_prompt
+
+# Worked examples for « does it answer? », read as earlier turns of the chat as the claims' judge reads its own
+# (`verify.judge.EXAMPLES`): the same invented subjects, half giving what is asked (a date, a name, a cause, a
+# number, in other words than the question's), half a neighbouring fact of the same subject. Measured, not
+# shipped (bench/README.md).
+ANSWERS_EXAMPLES: tuple[tuple[str, str, bool], ...] = (
+    ("En quelle année la piscine de Brignais a-t-elle été rénovée ?",
+     "La piscine intercommunale de Brignais, rénovée en 2019, accueille chaque année près de 85 000 baigneurs.",
+     True),
+    ("Combien coûte l'entrée de la piscine de Brignais ?",
+     "La piscine intercommunale de Brignais, rénovée en 2019, accueille chaque année près de 85 000 baigneurs.",
+     False),
+    ("Quelle société héberge les serveurs ?",
+     "Le conseil a confié à la société Altair la maintenance du réseau, tandis que la société Boréal assure "
+     "l'hébergement des serveurs.", True),
+    ("Quand la médiathèque a-t-elle ouvert ses portes ?",
+     "La médiathèque compte 40 000 ouvrages et un espace numérique réservé aux collégiens.", False),
+    ("Pourquoi la commune n'a-t-elle pas ouvert de seconde crèche ?",
+     "Faute de budget, la commune a renoncé cette année à ouvrir une seconde crèche.", True),
+    ("Quel est le budget du plan numérique ?",
+     "Le plan numérique prévoit de remplacer 300 ordinateurs dans les écoles.", False),
+    ("Par qui l'association a-t-elle été fondée ?",
+     "Créée en 1987 à l'initiative de parents d'élèves, l'association organise aujourd'hui le soutien scolaire.",
+     True),
+    ("Où se trouve le siège de l'association ?",
+     "Créée en 1987 à l'initiative de parents d'élèves, l'association organise aujourd'hui le soutien scolaire.",
+     False),
+)
+
+
+def _asked(question: str, text: str) -> str:
+    return f"Question : {question.strip()}\n\nTexte : {text.strip()}\n\n{ANSWERS}"
+
+
+def prompt_for(variant: str, question: str, text: str) -> Prompt:
+    """The shipped prompt (zero-shot), or the same question after the worked examples."""
+    if variant == "zero-shot":
+        return answers_prompt(question, text)
+    return yes_no_prompt(_asked(question, text), False,
+                         tuple((_asked(q, t), "oui" if ok else "non") for q, t, ok in ANSWERS_EXAMPLES))
+
+BARS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def auc(scores: list[float], positives: list[bool]) -> float:
+    pos = [s for s, p in zip(scores, positives, strict=True) if p]
+    neg = [s for s, p in zip(scores, positives, strict=True) if not p]
+    if not pos or not neg:
+        return float("nan")
+    return sum((p > n) + 0.5 * (p == n) for p in pos for n in neg) / (len(pos) * len(neg))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("report", type=Path)
+    parser.add_argument("--index", type=Path, default=Path("index"))
+    parser.add_argument("--profile", default="quality")
+    parser.add_argument("--sentences", type=int, default=4, help="closest sentences read per question")
+    parser.add_argument("--min-coverage", type=float, default=0.25,
+                        help="share of the question's terms a sentence must hold to be read (the fallback's: 0.25)")
+    parser.add_argument("--variant", nargs="+", choices=["zero-shot", "worked"], default=["zero-shot", "worked"])
+    parser.add_argument("--out", type=Path, default=None, help="append each reading (JSONL) for analysis")
+    args = parser.parse_args()
+    rows = [r for r in json.loads(args.report.read_text(encoding="utf-8"))["items"] if r.get("status") == "ok"]
+    assistant = build_assistant(load_settings(profile=args.profile, index_dir=args.index, judge="on", memo="off"))
+    idf, generator = assistant.bm25.idf, assistant.generator
+    read: list[tuple[dict, str, bool]] = []  # (row, sentence, holds the keys)
+    for row in rows:
+        passages = [Passage(p["rank"], Chunk(f"{p['doc']}#{p['start']}", p["doc"], p["start"], p["end"], p["text"],
+                                             p.get("metadata", {})), p["score"]) for p in row["passages"]]
+        for extract in best_sentences(row["question"], passages, idf, args.sentences, args.min_coverage):
+            keyed = bool(row["answerable"] and row.get("answer_keys")
+                         and answer_has_keys(extract.text, row["answer_keys"]))
+            read.append((row, extract.text, keyed))
+    print(f"{args.report}: {len(rows)} questions, {len(read)} sentences read, "
+          f"{sum(k for _, _, k in read)} holding their question's keys")
+    for variant in args.variant:
+        started = time.perf_counter()
+        scores = [generator.yes_probability(prompt_for(variant, row["question"], text)) for row, text, _ in read]
+        if args.out:
+            with args.out.open("a", encoding="utf-8") as out:
+                out.writelines(json.dumps({"variant": variant, "id": row["id"], "question": row["question"],
+                                           "answerable": row["answerable"], "keyed": keyed, "text": text, "p": p},
+                                          ensure_ascii=False) + "\n" for (row, text, keyed), p in zip(read, scores,
+                                                                                                  strict=True))
+        seconds = (time.perf_counter() - started) / max(1, len(read))
+        best_answerable: dict[str, float] = {}
+        best_unanswerable: dict[str, float] = {}
+        for (row, _, keyed), p in zip(read, scores, strict=True):
+            if keyed:
+                best_answerable[row["id"]] = max(p, best_answerable.get(row["id"], 0.0))
+            elif not row["answerable"]:
+                best_unanswerable[row["id"]] = max(p, best_unanswerable.get(row["id"], 0.0))
+        answerable = [r for r in rows if r["answerable"] and r.get("answer_keys")]
+        unanswerable = [r for r in rows if not r["answerable"]]
+        q_scores = list(best_answerable.values()) + list(best_unanswerable.values())
+        q_labels = [True] * len(best_answerable) + [False] * len(best_unanswerable)
+        print(f"\n{variant}: sentence AUC {auc(scores, [k for _, _, k in read]):.3f}, question AUC "
+              f"{auc(q_scores, q_labels):.3f}, {seconds:.2f} s a reading")
+        print(f"  key sentence read for {len(best_answerable)}/{len(answerable)} answerable questions")
+        for bar in BARS:
+            kept = sum(p >= bar for p in best_answerable.values())
+            wrong = sum(p >= bar for p in best_unanswerable.values())
+            print(f"  bar {bar:.1f}: answerable with a key sentence passing {kept}/{len(answerable)}, "
+                  f"unanswerable with a sentence passing {wrong}/{len(unanswerable)}")
+
+
+if __name__ == "__main__":
+    main()
