@@ -11,6 +11,11 @@ give the answer in other words: read the figures as a floor). Prints per variant
 question-level AUC (best P(oui) of an answerable question's key sentences against the best of an unanswerable
 question's sentences), and for bars of P(oui) what the fallback's rescue would do: answerable questions whose key
 sentence passes, unanswerable questions with a sentence that passes.
+
+`--short N` also asks the model for the short answer of each question's N closest sentences (`short_answer`, as
+the fallback does near its bar) and prints, for rescue rules (P(oui) alone, or lower with the short answer
+found), how many questions would get a quotation: answerable ones with their key, unanswerable ones. Each
+question counts once, by its best sentence under the rule, as if every question reached the fallback.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from assistant.answer.extractive import best_sentences
 from assistant.answer.prompt import Prompt
@@ -26,7 +32,8 @@ from assistant.config import load_settings
 from assistant.documents import Chunk, Passage
 from assistant.evaluate.metrics import answer_has_keys
 from assistant.pipeline.factory import build_assistant
-from assistant.verify.judge import ANSWERS, answers_prompt, yes_no_prompt
+from assistant.pipeline.fallback import short_answer
+from assistant.verify.judge import ANSWERS, DEFAULT_JUDGE, answers_prompt, gives_answer, yes_no_prompt
 
 # Worked examples for « does it answer? », read as earlier turns of the chat as the claims' judge reads its own
 # (`verify.judge.EXAMPLES`): the same invented subjects, half giving what is asked (a date, a name, a cause, a
@@ -68,7 +75,10 @@ def prompt_for(variant: str, question: str, text: str) -> Prompt:
     return yes_no_prompt(_asked(question, text), False,
                          tuple((_asked(q, t), "oui" if ok else "non") for q, t, ok in ANSWERS_EXAMPLES))
 
+
 BARS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+# Rescue rules (`--short`): (bar for P(oui) alone, bar for P(oui) with the short answer found), 1.0: never.
+RULES = ((0.4, 1.0), (DEFAULT_JUDGE.rescue, DEFAULT_JUDGE.rescue_short), (0.45, 0.3), (1.0, 0.0))
 
 
 def auc(scores: list[float], positives: list[bool]) -> float:
@@ -89,6 +99,8 @@ def main() -> None:
                         help="share of the question's terms a sentence must hold to be read (the fallback's: 0.25)")
     parser.add_argument("--variant", nargs="+", choices=["zero-shot", "worked"], default=["zero-shot", "worked"])
     parser.add_argument("--out", type=Path, default=None, help="append each reading (JSONL) for analysis")
+    parser.add_argument("--short", type=int, default=0, help="closest sentences per question read for a short "
+                        "answer (rescue rules with and without it, on the last variant's P(oui))")
     args = parser.parse_args()
     rows = [r for r in json.loads(args.report.read_text(encoding="utf-8"))["items"] if r.get("status") == "ok"]
     assistant = build_assistant(load_settings(profile=args.profile, index_dir=args.index, judge="on", memo="off"))
@@ -132,6 +144,35 @@ def main() -> None:
             wrong = sum(p >= bar for p in best_unanswerable.values())
             print(f"  bar {bar:.1f}: answerable with a key sentence passing {kept}/{len(answerable)}, "
                   f"unanswerable with a sentence passing {wrong}/{len(unanswerable)}")
+    if args.short:
+        rescue_rules(assistant, read, scores, args.short)
+
+
+def rescue_rules(assistant: Any, read: list[tuple[dict, str, bool]], scores: list[float], first: int) -> None:
+    """Each question's first `first` sentences: P(oui), and whether the model's short answer was found there."""
+    per_question: dict[str, list[tuple[float, bool, bool]]] = {}  # id -> (P(oui), short answer found, keyed)
+    answerable: dict[str, bool] = {}
+    started = time.perf_counter()
+    for (row, text, keyed), p in zip(read, scores, strict=True):
+        sentences = per_question.setdefault(row["id"], [])
+        answerable[row["id"]] = row["answerable"]
+        if len(sentences) < first:
+            found = gives_answer(short_answer(assistant.res, row["question"], text), row["question"], text)
+            sentences.append((p, found, keyed))
+    n = sum(len(v) for v in per_question.values())
+    print(f"\nshort answers: {n} read, {(time.perf_counter() - started) / max(1, n):.2f} s each")
+    for alone, with_short in RULES:
+        def score(s: tuple[float, bool, bool], alone: float = alone, with_short: float = with_short) -> float:
+            p, found, _ = s
+            return 1.0 + p if p >= alone or (found and p >= with_short) else p - 1.0
+
+        rescued = {qid: max(sentences, key=score) for qid, sentences in per_question.items()}
+        rescued = {qid: s for qid, s in rescued.items() if score(s) >= 1.0}
+        keyed = sum(s[2] for qid, s in rescued.items() if answerable[qid])
+        wrong = sum(not answerable[qid] for qid in rescued)
+        total = sum(answerable.values())
+        print(f"  P >= {alone}, or P >= {with_short} and the short answer found: answerable rescued with their key "
+              f"{keyed}/{total}, unanswerable rescued {wrong}/{len(answerable) - total}")
 
 
 if __name__ == "__main__":
