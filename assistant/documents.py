@@ -64,6 +64,14 @@ class Passage:
             "windows": [list(w) for w in self.windows],
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Passage:
+        """A passage as `to_json` wrote it (a stored eval run replayed by the benches); its chunk id is
+        rebuilt from the document and offset, the only ones the JSON keeps."""
+        chunk = Chunk(f"{data['doc']}#{data['start']}", data["doc"], data["start"], data["end"], data["text"],
+                      dict(data.get("metadata") or {}))
+        return cls(data["rank"], chunk, data["score"], windows=tuple(tuple(w) for w in data.get("windows") or ()))
+
 
 # Why a sentence is flagged. The verifier is the only code that decides these; verify/wording.py says them in
 # French; everything else (CLI, chat, workshop, report, feedback) only displays them. A new kind is one constant

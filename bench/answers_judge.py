@@ -29,7 +29,7 @@ from typing import Any
 from assistant.answer.extractive import best_sentences
 from assistant.answer.prompt import Prompt
 from assistant.config import load_settings
-from assistant.documents import Chunk, Passage
+from assistant.documents import Passage
 from assistant.evaluate.metrics import answer_has_keys
 from assistant.pipeline.factory import build_assistant
 from assistant.pipeline.fallback import short_answer
@@ -107,8 +107,7 @@ def main() -> None:
     idf, generator = assistant.bm25.idf, assistant.generator
     read: list[tuple[dict, str, bool]] = []  # (row, sentence, holds the keys)
     for row in rows:
-        passages = [Passage(p["rank"], Chunk(f"{p['doc']}#{p['start']}", p["doc"], p["start"], p["end"], p["text"],
-                                             p.get("metadata", {})), p["score"]) for p in row["passages"]]
+        passages = [Passage.from_json(p) for p in row["passages"]]
         for extract in best_sentences(row["question"], passages, idf, args.sentences, args.min_coverage):
             keyed = bool(row["answerable"] and row.get("answer_keys")
                          and answer_has_keys(extract.text, row["answer_keys"]))

@@ -27,7 +27,7 @@ from typing import Any
 
 from assistant.answer.prompt import Prompt
 from assistant.config import load_settings
-from assistant.documents import Chunk, Passage
+from assistant.documents import Passage
 from assistant.evaluate.metrics import answer_has_keys, compute_metrics
 from assistant.models.base import GenerationOptions
 from assistant.pipeline.absent import AbsentTerms
@@ -74,8 +74,7 @@ class MemoJudge:
 
 
 def replay(row: dict[str, Any], assistant: Any, judge_on: bool) -> dict[str, Any]:
-    passages = [Passage(p["rank"], Chunk(f"{p['doc']}#{p['start']}", p["doc"], p["start"], p["end"], p["text"],
-                                         p.get("metadata", {})), p["score"]) for p in row["passages"]]
+    passages = [Passage.from_json(p) for p in row["passages"]]
     turn = Turn(Request(question=row["question"], query=row["question"], k=len(passages)), passages=passages,
                 raw=row["raw_answer"])
     stages = ((Premise(), AbsentTerms(), Verify(), Relevance(), Fallback()) if judge_on

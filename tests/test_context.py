@@ -59,3 +59,11 @@ def test_the_prompt_carries_the_windows_and_the_passage_keeps_its_full_text() ->
     prompt = build_prompt("Quand le syndicat emménage-t-il ?", [passage]).messages[-1]["content"]
     assert "rentrée 2015" in prompt and "1985" not in prompt and "[…]" in prompt
     assert passage.chunk.text == MOVE and passage.to_json()["windows"] == [list(w) for w in windows]
+
+
+def test_a_passage_read_back_from_a_stored_run_is_the_one_written() -> None:
+    """The benches replay stored eval runs from `to_json`: text, offsets, title and windows come back."""
+    chunk = Chunk("doc.txt#0", "doc.txt", 0, len(MOVE), MOVE, {"title": "Déménagement"})
+    windows = _windows("Quand le syndicat emménage-t-il ?", [MOVE], budget=60)[0]
+    passage = replace(Passage(2, chunk, 0.5), windows=windows)
+    assert Passage.from_json(passage.to_json()) == passage
