@@ -4,6 +4,12 @@
     .venv/bin/assistant ingest /tmp/piaf-kept --index /tmp/piaf-kept-index
     .venv/bin/assistant eval eval/piaf-leaveout.jsonl --index /tmp/piaf-kept-index --out /tmp/piaf-leaveout-run
 
+A second set on other articles (none of the first's, kept or left out), for figures the first was never used to
+choose:
+
+    python bench/piaf_leaveout.py --corpus /tmp/piaf2-kept --out eval/piaf-leaveout-2.jsonl \
+        --exclude eval/piaf-leaveout.jsonl
+
 Questions on a kept article are answerable (`kind: fact`); questions on a left-out article must be refused
 (`kind: no_info`, `answerable: false`). A left-out question whose evidence text still occurs in a kept article
 (PIAF has neighbouring articles: « Afrique », « Algérie ») is dropped rather than mislabelled. The split is
@@ -34,13 +40,20 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=30, help="articles kept, and as many left out")
     parser.add_argument("--per-article", type=int, default=2, help="questions asked per article")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--exclude", type=Path, nargs="*", default=[],
+                        help="sets built before (JSONL): their articles are neither kept nor left out here, so the "
+                             "new set shares no article with them")
     args = parser.parse_args()
 
     rows = [json.loads(line) for line in (args.piaf / "dev.jsonl").read_text(encoding="utf-8").splitlines() if line]
     by_source: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_source[row["source"]].append(row)
-    sources = sorted(s for s, qs in by_source.items() if len(qs) >= args.per_article)
+    used = {json.loads(line)["source"] for path in args.exclude
+            for line in path.read_text(encoding="utf-8").splitlines() if line}
+    sources = sorted(s for s, qs in by_source.items() if len(qs) >= args.per_article and s not in used)
+    if len(sources) < 2 * args.articles:
+        parser.error(f"{len(sources)} articles left to draw from, {2 * args.articles} needed (--articles)")
     random.Random(args.seed).shuffle(sources)
     kept, left_out = sources[: args.articles], sources[args.articles : 2 * args.articles]
 

@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,28 @@ def test_sitiv_set_is_well_formed_and_its_evidence_is_in_the_corpus() -> None:
         assert item.answerable == bool(item.evidence), item.id
         for excerpt in item.evidence:
             assert evidence_hit(corpus, [excerpt]), (item.id, excerpt)
+
+
+PIAF = ROOT.parent / "shared" / "piaf"
+
+
+@pytest.mark.skipif(not (PIAF / "dev.jsonl").exists(), reason="the PIAF corpus (../shared/piaf) is not on this machine")
+def test_the_piaf_leave_out_sets_rebuild_identically_and_share_no_article(tmp_path: Path) -> None:
+    """The second set's figures are held out from every choice made on the first only if no article is shared."""
+    script = [sys.executable, str(ROOT / "bench" / "piaf_leaveout.py")]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    subprocess.run([*script, "--corpus", str(tmp_path / "kept1"), "--out", str(first)], check=True,
+                   capture_output=True)
+    subprocess.run([*script, "--corpus", str(tmp_path / "kept2"), "--out", str(second), "--exclude", str(first)],
+                   check=True, capture_output=True)
+    assert first.read_bytes() == (ROOT / "eval" / "piaf-leaveout.jsonl").read_bytes()
+    assert second.read_bytes() == (ROOT / "eval" / "piaf-leaveout-2.jsonl").read_bytes()
+    sets = [read_eval_set(path) for path in (first, second)]
+    for items in sets:
+        assert sum(i.answerable for i in items) == 60 and sum(not i.answerable for i in items) == 60
+    assert not {i.source for i in sets[0]} & {i.source for i in sets[1]}
+    kept = {p.name for p in (tmp_path / "kept2").iterdir()}
+    assert {i.source for i in sets[1] if i.answerable} == kept
 
 
 def test_reader_names_the_line(tmp_path: Path) -> None:
