@@ -20,7 +20,7 @@ import itertools
 import json
 import statistics
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -54,23 +54,22 @@ class MemoJudge:
         self.seconds = 0.0
         self.tokens: list[int] = []  # prompt tokens of each reading (what it costs: ~180 tokens/s on 2 cores)
 
-    def yes_probability(self, prompt: Prompt) -> float:
-        if prompt.completion not in self.memo:
+    def _once(self, key: str, prompt: Prompt, compute: Callable[[], Any]) -> Any:
+        """`compute()` the first time `key` is read, timed and its prompt tokens counted; kept after."""
+        if key not in self.memo:
             started = time.perf_counter()
-            self.memo[prompt.completion] = self.generator.yes_probability(prompt)
+            self.memo[key] = compute()
             self.seconds += time.perf_counter() - started
             self.tokens.append(self.generator.prompt_tokens(prompt))
-        return self.memo[prompt.completion]
+        return self.memo[key]
+
+    def yes_probability(self, prompt: Prompt) -> float:
+        return self._once(prompt.completion, prompt, lambda: self.generator.yes_probability(prompt))
 
     def generate(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]:
         """The short answers the fallback asks for near its bar, each read once too."""
-        key = f"generate {options.max_tokens}\n{prompt.completion}"
-        if key not in self.memo:
-            started = time.perf_counter()
-            self.memo[key] = "".join(self.generator.generate(prompt, options))
-            self.seconds += time.perf_counter() - started
-            self.tokens.append(self.generator.prompt_tokens(prompt))
-        yield self.memo[key]
+        yield self._once(f"generate {options.max_tokens}\n{prompt.completion}", prompt,
+                         lambda: "".join(self.generator.generate(prompt, options)))
 
 
 def replay(row: dict[str, Any], assistant: Any, judge_on: bool) -> dict[str, Any]:

@@ -21,6 +21,7 @@ holding the answer key.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import statistics
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from answers_judge import auc
 from honesty import SHOWN, MemoJudge, line, replay
 
 from assistant.answer.context import window_text
@@ -69,11 +71,6 @@ _QUOTE = re.compile(r"^\s*(?:Citation\s*:\s*)?[«\"“](.+?)[»\"”]\s*(\[\d+\]
 def _rows(report: Path, limit: int) -> list[dict[str, Any]]:
     items = json.loads(report.read_text(encoding="utf-8"))["items"]
     return [r for r in items if r.get("status") == "ok" and r.get("raw_answer") is not None][:limit]
-
-
-def _auc(pos: list[float], neg: list[float]) -> float:
-    pairs = [(p > q) + 0.5 * (p == q) for p in pos for q in neg]
-    return sum(pairs) / max(1, len(pairs))
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
@@ -147,10 +144,10 @@ def refusal(args: argparse.Namespace) -> None:
         passages = [Passage.from_json(p) for p in r["passages"]]
         generator._eval_prompt(build_prompt(r["question"], passages))
         start, logits = llm.n_tokens, generator._last_logits()
-        p, row = 1.0, logits
-        for token in opening:
+        p, row = float(_softmax(logits)[opening[0]]), logits
+        for before, token in itertools.pairwise(opening):  # the last token's continuation is not needed
+            row = generator._eval_rows([before])[0].astype(np.float64)
             p *= float(_softmax(row)[token])
-            row = generator._eval_rows([token])[0].astype(np.float64)
         item = {"answerable": r["answerable"], "p": p, "key": None}
         if args.quote and r["answerable"]:
             sentences = [" ".join(text[s:e].split()) for p_ in passages
@@ -166,7 +163,8 @@ def refusal(args: argparse.Namespace) -> None:
     yes = [x["p"] for x in found if not x["answerable"]]
     no = [x["p"] for x in found if x["answerable"]]
     print(f"{args.report}: {len(no)} answerable, {len(yes)} unanswerable")
-    print(f"P(opens with the refusal): AUC (unanswerable higher) {_auc(yes, no):.3f}")
+    unanswerable_higher = auc(yes + no, [True] * len(yes) + [False] * len(no))
+    print(f"P(opens with the refusal): AUC (unanswerable higher) {unanswerable_higher:.3f}")
     for bar in (0.05, 0.1, 0.2, 0.3, 0.5):
         print(f"  >= {bar}: {sum(p >= bar for p in yes)}/{len(yes)} unanswerable, "
               f"{sum(p >= bar for p in no)}/{len(no)} answerable")

@@ -14,6 +14,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,14 @@ class Memo:
                 self._db.execute("DELETE FROM memo WHERE key IN (SELECT key FROM memo ORDER BY at LIMIT ?)",
                                  (count - self.max_entries,))
 
+    def fetch(self, key: str, compute: Callable[[], Any]) -> Any:
+        """What is kept under `key`, or `compute()` kept there first."""
+        stored = self.get(key)
+        if stored is None:
+            stored = compute()
+            self.put(key, stored)
+        return stored
+
     def __len__(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM memo").fetchone()[0])
@@ -72,9 +81,4 @@ class MemoJudge:
         self.judge, self.model, self.memo = judge, model, memo
 
     def yes_probability(self, prompt: Prompt) -> float:
-        key = memo_key("judge", self.model, prompt)
-        stored = self.memo.get(key)
-        if stored is None:
-            stored = self.judge.yes_probability(prompt)
-            self.memo.put(key, stored)
-        return float(stored)
+        return float(self.memo.fetch(memo_key("judge", self.model, prompt), lambda: self.judge.yes_probability(prompt)))

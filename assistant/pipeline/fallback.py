@@ -49,14 +49,13 @@ def short_answer(res: Resources, question: str, text: str) -> str:
     """The few words of `text` the model gives as the answer (greedy; kept in the outputs memo like answers)."""
     prompt = short_answer_prompt(question, text)
     options = GenerationOptions(max_tokens=SHORT_TOKENS, temperature=0.0)
-    memo = res.memo
-    key = generation_key(res.model_names.get("generator", ""), prompt, options, False) if memo else ""
-    if memo is not None and (stored := memo.get(key)) is not None:
-        return str(stored)
-    said = "".join(res.generator.generate(prompt, options)).strip()
-    if memo is not None:
-        memo.put(key, said)
-    return said
+
+    def said() -> str:
+        return "".join(res.generator.generate(prompt, options)).strip()
+
+    if (memo := res.memo) is None:
+        return said()
+    return str(memo.fetch(generation_key(res.model_names.get("generator", ""), prompt, options, False), said))
 
 
 def _answering(extracts: list[Extract], turn: Turn, res: Resources) -> Extract | None:
