@@ -291,6 +291,28 @@ def test_the_model_saying_the_documents_do_not_answer_is_a_refusal_whatever_else
     assert not assistant.ask("Quand le syndicat emménagera-t-il à Vénissieux ?").abstained
 
 
+def test_a_supported_sentence_the_model_follows_with_its_refusal_points_at_the_answer(tmp_path: Path) -> None:
+    """The model writes the fact, then says the documents do not answer: the passage sentence its supported
+    sentence aligns with holds every word it added, so it is quoted from the lower (echoed) bar; to a question
+    it does not answer, the refusal stands."""
+    def verdict(user: str) -> float:
+        if QUESTION in user:
+            return 0.95
+        return 0.3 if ANSWERS in user and "emménag" in user and "bureaux" in user else 0.05
+
+    assert DEFAULT_JUDGE.rescue_echoed <= 0.3 < DEFAULT_JUDGE.rescue_short
+    assistant, generator = scripted_assistant(tmp_path, "", verdict=verdict)
+    question = "À quel moment les agents changeront de bureaux ?"
+    n = rank_of(assistant, question, "demenagement.txt")
+    generator.script = f"{MOVE} [{n}]\n\n{ABSTENTION}"
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.fallback and answer.answer == f"{FOUND} « {MOVE} » [{n}]"
+    assert answer.raw_answer.endswith(ABSTENTION)
+
+    refused = assistant.ask("Combien d'élèves reçoivent une tablette ?")
+    assert refused.abstained and refused.answer.startswith(ABSTENTION) and CLOSEST in refused.answer
+
+
 def test_an_answer_that_only_says_the_question_back_is_no_answer(tmp_path: Path) -> None:
     question = "Où le syndicat emménagera-t-il à la rentrée 2015 ?"
     assert adds_nothing(question, "Le syndicat emménagera à la rentrée 2015.")

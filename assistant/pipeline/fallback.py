@@ -5,9 +5,10 @@ With a judge, a refusal that would hide a found fact is avoided: when the judge 
 giving what the question asks, that quotation is the answer (not an abstention). Near the bar, a second
 reading decides: asked for a short answer from that sentence alone, the model copies a term the question lacks
 (« Cap Periaz » for « Où s'est tenu le séminaire … ? ») or says « aucune ». The sentences judged are the
-closest to the question and those where the verifier aligned the model's refused sentences: a paraphrase the
-judge does not accept (« La série For All Mankind est évoquée dans les vœux ») often points at the sentence
-that holds the answer, and the document's own words are then shown instead of the model's."""
+closest to the question and those where the verifier aligned the model's sentences: a paraphrase the judge
+does not accept (« La série For All Mankind est évoquée dans les vœux ») often points at the sentence that holds
+the answer, and so does a supported sentence the model followed with its refusal; the document's own words are
+then shown instead of the model's."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ CLOSEST = "Passages les plus proches de la question :"
 FOUND = "D'après les documents :"
 
 
-_ALIGNED_READ = 2  # refused model sentences whose evidence sentence the judge reads as a possible answer
+_ALIGNED_READ = 2  # model sentences whose evidence sentence the judge reads as a possible answer
 
 
 def _aligned(turn: Turn, res: Resources) -> list[Extract]:
@@ -35,9 +36,13 @@ def _aligned(turn: Turn, res: Resources) -> list[Extract]:
     if v is None:
         return []
     # A sentence with an invented or misplaced term points at no answer: its alignment is a coincidence of words.
-    refused = [s.text for s in v.sentences if not s.supported and not s.term_fault][:_ALIGNED_READ]
+    # A supported sentence is here when the model wrote its refusal after it (« La dernière source de volcanisme
+    # est une fissure … Les documents fournis ne permettent pas de répondre ») and comes first; one the judge
+    # read as not answering (`off_topic`) is not asked again.
+    written = [s.text for s in sorted(v.sentences, key=lambda s: not s.supported)
+               if not s.term_fault and not (s.supported and turn.off_topic)][:_ALIGNED_READ]
     aligned = []
-    for claim in refused:  # aligned again here: a sentence the judge vetoed has no evidence on record
+    for claim in written:  # aligned again here: a sentence the judge vetoed has no evidence on record
         score, span, passage = max(((*best_window(claim, p.chunk.text, window=1), p) for p in turn.passages),
                                    key=lambda x: (x[0], -x[2].rank))
         if score > 0:
