@@ -72,6 +72,11 @@ class MemoJudge:
                          lambda: "".join(self.generator.generate(prompt, options)))
 
 
+def replayable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a stored run its stages can be replayed on: answered without error, the model's text kept."""
+    return [r for r in rows if r.get("status") == "ok" and r.get("raw_answer") is not None]
+
+
 def replay(row: dict[str, Any], assistant: Any, judge_on: bool) -> dict[str, Any]:
     passages = [Passage.from_json(p) for p in row["passages"]]
     turn = Turn(Request(question=row["question"], query=row["question"], k=len(passages)), passages=passages,
@@ -110,7 +115,7 @@ def main() -> None:
                         help="passage sentences the judge reads on each side of the aligned ones (several: compared)")
     args = parser.parse_args()
     report = json.loads(args.report.read_text(encoding="utf-8"))
-    rows = [r for r in report["items"] if r.get("status") == "ok" and r.get("raw_answer") is not None]
+    rows = replayable(report["items"])
     base = build_assistant(load_settings(profile=args.profile, index_dir=args.index, judge="on", memo="off"))
     judge = MemoJudge(base.generator)
     assistant = base.derive(generator_factory=lambda: judge, generator_name=base.model_names.get("generator", ""))

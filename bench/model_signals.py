@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 from answers_judge import auc
-from honesty import SHOWN, MemoJudge, line, replay
+from honesty import SHOWN, MemoJudge, line, replay, replayable
 
 from assistant.answer.context import window_text
 from assistant.answer.prompt import ABSTENTION, Prompt, build_prompt, template
@@ -69,8 +69,7 @@ _QUOTE = re.compile(r"^\s*(?:Citation\s*:\s*)?[«\"“](.+?)[»\"”]\s*(\[\d+\]
 
 
 def _rows(report: Path, limit: int) -> list[dict[str, Any]]:
-    items = json.loads(report.read_text(encoding="utf-8"))["items"]
-    return [r for r in items if r.get("status") == "ok" and r.get("raw_answer") is not None][:limit]
+    return replayable(json.loads(report.read_text(encoding="utf-8"))["items"])[:limit]
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from honesty import replayable
 
 from assistant.config import load_settings
 from assistant.documents import Chunk, Passage
@@ -36,8 +37,7 @@ def main() -> None:
     args = parser.parse_args()
     embedder = build_assistant(load_settings(profile=args.profile), need_generator=False).embedder
     for run in args.runs:
-        rows = [json.loads(line) for line in run.read_text(encoding="utf-8").splitlines() if line.strip()]
-        rows = [r for r in rows if r.get("status") == "ok" and r.get("raw_answer") is not None]
+        rows = replayable([json.loads(line) for line in run.read_text(encoding="utf-8").splitlines() if line.strip()])
         prepared = []
         for row in rows:
             passages = [
