@@ -1,7 +1,8 @@
 """The judge's « does it answer? » on passage sentences of stored eval runs: does P(oui) tell the sentence that
-gives what the question asks from its neighbours, read alone (zero-shot) or after worked examples?
+gives what the question asks from its neighbours, read alone (zero-shot), after its document's title (titled,
+what the fallback reads) or after worked examples?
 
-    python bench/answers_judge.py /tmp/sitiv-run/report.json --index index [--variant zero-shot worked]
+    python bench/answers_judge.py /tmp/sitiv-run/report.json --index index [--variant zero-shot titled worked]
 
 For each question of a run, the passage sentences closest to it (`best_sentences`, the ones the fallback quotes,
 `--sentences` of them) are read by the judge against the question. Labels come from the eval set, not from
@@ -68,10 +69,13 @@ def _asked(question: str, text: str) -> str:
     return f"Question : {question.strip()}\n\nTexte : {text.strip()}\n\n{ANSWERS}"
 
 
-def prompt_for(variant: str, question: str, text: str) -> Prompt:
-    """The shipped prompt (zero-shot), or the same question after the worked examples."""
+def prompt_for(variant: str, question: str, text: str, title: str = "") -> Prompt:
+    """The shipped prompt (zero-shot), the same with the sentence's document title before it (titled), or the
+    same question after the worked examples."""
     if variant == "zero-shot":
         return answers_prompt(question, text)
+    if variant == "titled":
+        return answers_prompt(question, text, title)
     return yes_no_prompt(_asked(question, text), False,
                          tuple((_asked(q, t), "oui" if ok else "non") for q, t, ok in ANSWERS_EXAMPLES))
 
@@ -97,7 +101,8 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=4, help="closest sentences read per question")
     parser.add_argument("--min-coverage", type=float, default=0.25,
                         help="share of the question's terms a sentence must hold to be read (the fallback's: 0.25)")
-    parser.add_argument("--variant", nargs="+", choices=["zero-shot", "worked"], default=["zero-shot", "worked"])
+    parser.add_argument("--variant", nargs="+", choices=["zero-shot", "titled", "worked"],
+                        default=["zero-shot", "worked"])
     parser.add_argument("--out", type=Path, default=None, help="append each reading (JSONL) for analysis")
     parser.add_argument("--short", type=int, default=0, help="closest sentences per question read for a short "
                         "answer (rescue rules with and without it, on the last variant's P(oui))")
@@ -106,17 +111,21 @@ def main() -> None:
     assistant = build_assistant(load_settings(profile=args.profile, index_dir=args.index, judge="on", memo="off"))
     idf, generator = assistant.bm25.idf, assistant.generator
     read: list[tuple[dict, str, bool]] = []  # (row, sentence, holds the keys)
+    titles: list[str] = []  # the title of each read sentence's document
     for row in rows:
         passages = [Passage.from_json(p) for p in row["passages"]]
+        by_rank = {p.rank: p.chunk.metadata.get("title", "") for p in passages}
         for extract in best_sentences(row["question"], passages, idf, args.sentences, args.min_coverage):
             keyed = bool(row["answerable"] and row.get("answer_keys")
                          and answer_has_keys(extract.text, row["answer_keys"]))
             read.append((row, extract.text, keyed))
+            titles.append(by_rank.get(extract.rank, ""))
     print(f"{args.report}: {len(rows)} questions, {len(read)} sentences read, "
           f"{sum(k for _, _, k in read)} holding their question's keys")
     for variant in args.variant:
         started = time.perf_counter()
-        scores = [generator.yes_probability(prompt_for(variant, row["question"], text)) for row, text, _ in read]
+        scores = [generator.yes_probability(prompt_for(variant, row["question"], text, title))
+                  for (row, text, _), title in zip(read, titles, strict=True)]
         if args.out:
             with args.out.open("a", encoding="utf-8") as out:
                 out.writelines(json.dumps({"variant": variant, "id": row["id"], "question": row["question"],

@@ -13,7 +13,15 @@ from assistant.pipeline.fallback import CLOSEST, FOUND
 from assistant.pipeline.premise import WHAT_THEY_SAY, aligned_windows
 from assistant.pipeline.relevance import adds_nothing
 from assistant.verify.checks import best_window, is_abstention
-from assistant.verify.judge import ANSWERS, DEFAULT_JUDGE, QUESTION, SHORT, gives_answer, window_around
+from assistant.verify.judge import (
+    ANSWERS,
+    DEFAULT_JUDGE,
+    QUESTION,
+    SHORT,
+    answers_prompt,
+    gives_answer,
+    window_around,
+)
 from assistant.verify.premise import predicate_of, premise_of, unsupported_premise_text
 from assistant.verify.wording import describe, off_topic
 from tests.fakes import MOVE, ScriptedJudge, scripted_assistant
@@ -178,6 +186,24 @@ def test_a_found_fact_is_quoted_instead_of_a_needless_refusal(tmp_path: Path) ->
     assert answer.answer == f"{FOUND} « {MOVE} » [{n}]"
     assert answer.sentences and all(s.supported for s in answer.sentences)
     assert answer.raw_answer == ABSTENTION  # the model's own refusal stays on record
+
+
+def test_a_quoted_sentence_is_read_after_its_document_title(tmp_path: Path) -> None:
+    """« Il y emménagera … » answers « Quand le syndicat déménage-t-il ? » only for a reader who knows the
+    sentence comes from « Déménagement du syndicat »: the judge reads the title before the sentence."""
+    prompt = answers_prompt("Quand le syndicat déménage-t-il ?", MOVE, "Déménagement du syndicat")
+    assert f"Texte : (Déménagement du syndicat) {MOVE}" in prompt.messages[-1]["content"]
+    assert answers_prompt("Q ?", MOVE).messages[-1]["content"] == answers_prompt("Q ?", MOVE, "").messages[-1][
+        "content"]
+
+    def verdict(user: str) -> float:  # the sentence answers only under its title
+        return 0.9 if ANSWERS in user and f"(Déménagement du syndicat) {MOVE}" in user else 0.05
+
+    assistant, _ = scripted_assistant(tmp_path, ABSTENTION, verdict=verdict)
+    answer = assistant.ask("À quelle date a lieu l'emménagement dans les locaux de Vénissieux ?")
+    n = next(p.rank for p in answer.passages if p.chunk.doc == "demenagement.txt")
+    assert answer.passages[n - 1].chunk.metadata["title"] == "Déménagement du syndicat"
+    assert not answer.abstained and answer.answer == f"{FOUND} « {MOVE} » [{n}]"
 
 
 def test_an_invented_name_is_decided_without_asking_the_judge(tmp_path: Path) -> None:

@@ -8,7 +8,9 @@ reading decides: asked for a short answer from that sentence alone, the model co
 closest to the question and those where the verifier aligned the model's sentences: a paraphrase the judge
 does not accept (« La série For All Mankind est évoquée dans les vœux ») often points at the sentence that holds
 the answer, and so does a supported sentence the model followed with its refusal; the document's own words are
-then shown instead of the model's."""
+then shown instead of the model's. Each sentence is read after its document's title, so that « il » or « la
+bataille » is read knowing what it is about (bench/answers_judge.py: sentence AUC 0.866 → 0.887 and 0.819 →
+0.836 on the two PIAF sets)."""
 
 from __future__ import annotations
 
@@ -74,7 +76,9 @@ def _answering(extracts: list[Extract], turn: Turn, res: Resources) -> Extract |
         return None
     params = res.judge_params
     question = turn.request.question
-    scored = [(judge.yes_probability(answers_prompt(question, e.text)), e) for e in candidates]
+    titles = {p.rank: p.chunk.metadata.get("title", "") for p in turn.passages}
+    scored = [(judge.yes_probability(answers_prompt(question, e.text, titles.get(e.rank, ""))), e)
+              for e in candidates]
     echoed_bar = min(params.rescue_echoed, params.rescue)
 
     def passes(p: float, e: Extract) -> bool:

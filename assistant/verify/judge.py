@@ -156,8 +156,12 @@ def judge_prompt(claim: str, evidence: str, question: str = QUESTION, english: b
     )
 
 
-def answers_prompt(question: str, text: str) -> Prompt:
-    """Supported is not answering: a true sentence about something else is a refusal, not an answer."""
+def answers_prompt(question: str, text: str, title: str = "") -> Prompt:
+    """Supported is not answering: a true sentence about something else is a refusal, not an answer. A sentence
+    quoted from a document is read after its title (« (Bataille de Bannockburn) Il y perd … »): what « il » or
+    « la bataille » is, the question often names and the sentence does not."""
+    if title:
+        text = f"({title.strip()}) {text.strip()}"
     if is_english(f"{question} {text}"):
         return yes_no_prompt(f"Question: {question.strip()}\n\nText: {text.strip()}\n\n{ANSWERS_EN}", True)
     return yes_no_prompt(f"Question : {question.strip()}\n\nTexte : {text.strip()}\n\n{ANSWERS}")
