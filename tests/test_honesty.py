@@ -189,8 +189,8 @@ def test_a_found_fact_is_quoted_instead_of_a_needless_refusal(tmp_path: Path) ->
 
 
 def test_a_quoted_sentence_is_read_after_its_document_title(tmp_path: Path) -> None:
-    """« Il y emménagera … » answers « Quand le syndicat déménage-t-il ? » only for a reader who knows the
-    sentence comes from « Déménagement du syndicat »: the judge reads the title before the sentence."""
+    """A sentence that says « il » or « ces locaux » answers only for a reader who knows what its document is
+    about: the judge reads the title (« Déménagement du syndicat ») before the quoted sentence."""
     prompt = answers_prompt("Quand le syndicat déménage-t-il ?", MOVE, "Déménagement du syndicat")
     assert f"Texte : (Déménagement du syndicat) {MOVE}" in prompt.messages[-1]["content"]
     assert answers_prompt("Q ?", MOVE).messages[-1]["content"] == answers_prompt("Q ?", MOVE, "").messages[-1][
