@@ -114,12 +114,11 @@ def main() -> None:
     titles: list[str] = []  # the title of each read sentence's document
     for row in rows:
         passages = [Passage.from_json(p) for p in row["passages"]]
-        by_rank = {p.rank: p.chunk.metadata.get("title", "") for p in passages}
         for extract in best_sentences(row["question"], passages, idf, args.sentences, args.min_coverage):
             keyed = bool(row["answerable"] and row.get("answer_keys")
                          and answer_has_keys(extract.text, row["answer_keys"]))
             read.append((row, extract.text, keyed))
-            titles.append(by_rank.get(extract.rank, ""))
+            titles.append(extract.title)
     print(f"{args.report}: {len(rows)} questions, {len(read)} sentences read, "
           f"{sum(k for _, _, k in read)} holding their question's keys")
     for variant in args.variant:

@@ -21,6 +21,7 @@ class Extract:
     # Every word the model's answer added to the question is in this sentence (an aligned evidence sentence):
     # the model found the answer here, whatever the judge made of its wording.
     echoed: bool = False
+    title: str = ""  # the document's title (its metadata; none: ""), read by the judge before the sentence
 
 
 def question_coverage(question: str, text: str, idf: Mapping[str, float]) -> float:
@@ -47,7 +48,8 @@ def best_sentences(
             sentence = " ".join(text[start:end].split())
             if len(sentence) < 20:
                 continue
-            candidates.append(Extract(passage.rank, sentence, question_coverage(question, sentence, idf)))
+            candidates.append(Extract(passage.rank, sentence, question_coverage(question, sentence, idf),
+                                      title=passage.chunk.metadata.get("title", "")))
     candidates.sort(key=lambda e: (-e.coverage, e.rank))
     chosen: list[Extract] = []
     for extract in candidates:
@@ -71,7 +73,8 @@ def evidence_sentences(
             continue
         added = set(terms(claim)) - asked
         echoed = bool(added) and added <= set(terms(sentence))
-        found.append(Extract(passage.rank, sentence, question_coverage(question, sentence, idf), echoed))
+        found.append(Extract(passage.rank, sentence, question_coverage(question, sentence, idf), echoed,
+                             passage.chunk.metadata.get("title", "")))
     return found
 
 

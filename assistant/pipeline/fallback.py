@@ -76,9 +76,7 @@ def _answering(extracts: list[Extract], turn: Turn, res: Resources) -> Extract |
         return None
     params = res.judge_params
     question = turn.request.question
-    titles = {p.rank: p.chunk.metadata.get("title", "") for p in turn.passages}
-    scored = [(judge.yes_probability(answers_prompt(question, e.text, titles.get(e.rank, ""))), e)
-              for e in candidates]
+    scored = [(judge.yes_probability(answers_prompt(question, e.text, e.title)), e) for e in candidates]
     echoed_bar = min(params.rescue_echoed, params.rescue)
 
     def passes(p: float, e: Extract) -> bool:
