@@ -70,7 +70,8 @@ def normalize_for_match(text: str) -> str:
 _ABBREVIATIONS = frozenset(
     "m mm mme mmes mlle mlles dr pr me st ste cf etc ex p pp vol art al av bd n no nos tel fig env min max".split()
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[»\"')\]]*(?=\s)|\n\s*\n")
+# A closing quotation mark or bracket belongs to the sentence it ends, French spacing included (« … fin. »).
+_SENTENCE_END = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[»”\"')\]])*(?=\s)|\n\s*\n")
 # Words that open a sentence rather than continue a name: after « A. » or « B. » one of these starts a sentence
 # (« groupes A et B. Chacun … »), any other capitalised word is the rest of a name (« Theodor W. Adorno »).
 _SENTENCE_OPENERS = STOPWORDS | ENGLISH_WORDS | frozenset(

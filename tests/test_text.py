@@ -31,6 +31,25 @@ def test_initials_are_not_sentence_ends() -> None:
     ]
 
 
+def test_a_closing_quotation_mark_ends_its_sentence() -> None:
+    """French spacing puts a space before « » »: cut after the period, the mark opened the next sentence and the
+    fallback quoted « » Leurs qualités … »."""
+    text = (
+        "« Les pièces ont été étudiées, » souligne Martin Rohmer, « sous l'angle littéraire. » Leurs qualités "
+        "sont soulignées. Il dit : « Viens.\u00a0» Puis il part. « Oui. » dit-il. Fin (voir plus haut.) Ensuite."
+    )
+    got = [text[s:e] for s, e in split_sentences(text)]
+    assert got == [
+        "« Les pièces ont été étudiées, » souligne Martin Rohmer, « sous l'angle littéraire. »",
+        "Leurs qualités sont soulignées.",
+        "Il dit : « Viens.\u00a0»",
+        "Puis il part.",
+        "« Oui. » dit-il.",
+        "Fin (voir plus haut.)",
+        "Ensuite.",
+    ]
+
+
 def test_stem_joins_inflections() -> None:
     assert stem("demenager") == stem("demenagement") == stem("demenage")
     assert terms("Déménager") == terms("déménagement")
