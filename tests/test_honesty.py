@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.answer.prompt import ABSTENTION
-from assistant.documents import NAME_ABSENT, NOT_ENTAILED, Chunk, Passage
+from assistant.documents import NAME_ABSENT, NOT_ENTAILED, NUMBER_ELSEWHERE, Chunk, Passage, Reason, SentenceVerdict
 from assistant.pipeline.absent import absent_terms
-from assistant.pipeline.fallback import CLOSEST, FOUND
+from assistant.pipeline.fallback import CLOSEST, FOUND, points_at_answer
 from assistant.pipeline.premise import WHAT_THEY_SAY, aligned_windows
 from assistant.pipeline.relevance import adds_nothing
 from assistant.verify.checks import best_window, is_abstention
@@ -171,6 +171,27 @@ def test_a_true_sentence_that_does_not_answer_is_a_refusal(tmp_path: Path) -> No
     assert answer.sentences[0].supported  # true, but beside the question
     assert answer.abstained and answer.off_topic
     assert answer.answer.startswith(ABSTENTION) and off_topic() in answer.answer and CLOSEST in answer.answer
+
+
+def test_does_it_answer_reads_what_the_answer_rests_on_not_its_wording(tmp_path: Path) -> None:
+    """An answer that restates the question's frame reads as an answer whatever it then says (« La
+    caractéristique de la première partie de la bataille est que 10 000 personnes … »): the judge reads the
+    passage sentence the answer rests on, after its document's title, not the model's words."""
+    rests_on = f"(Déménagement du syndicat) {MOVE}"
+    said = "Les agents découvriront leurs nouveaux bureaux de Vénissieux à la rentrée 2015."
+
+    def verdict(user: str) -> float:  # only the model's own wording reads as an answer
+        return (0.95 if said in user else 0.05) if ANSWERS in user else 0.95
+
+    assistant, generator = scripted_assistant(tmp_path, "", verdict=verdict)
+    question = "Quand les agents découvriront-ils leurs nouveaux bureaux ?"
+    n = rank_of(assistant, question, "demenagement.txt")
+    generator.script = f"{said} [{n}]"
+    answer = assistant.ask(question)
+    assert answer.sentences[0].supported and answer.abstained and answer.off_topic
+    assert isinstance(generator, ScriptedJudge)
+    asked = [user for user in generator.judged if ANSWERS in user]
+    assert asked and rests_on in asked[0] and said not in asked[0]
 
 
 def test_a_found_fact_is_quoted_instead_of_a_needless_refusal(tmp_path: Path) -> None:
@@ -337,6 +358,22 @@ def test_a_supported_sentence_the_model_follows_with_its_refusal_points_at_the_a
 
     refused = assistant.ask("Combien d'élèves reçoivent une tablette ?")
     assert refused.abstained and refused.answer.startswith(ABSTENTION) and CLOSEST in refused.answer
+
+
+def test_a_term_the_question_holds_does_not_hide_where_the_model_found_its_answer() -> None:
+    """« … cité parmi les projets du mandat 2014 »: 2014 is far from the sentence naming the project, so the
+    sentence is flagged; but the model only said the question's year back, and the sentence it aligns with holds
+    the answer. An invented name of its own still points at nothing."""
+    question = "Quel projet d'hébergement public est cité parmi les projets du mandat 2014 ?"
+
+    def said(term: str, kind: str = NUMBER_ELSEWHERE) -> SentenceVerdict:
+        return SentenceVerdict(f"Le projet de centre d'hébergement public est cité en {term}.", False, 0.3, 1,
+                               reasons=[Reason(kind, [term])])
+
+    assert points_at_answer(said("2014"), question)
+    assert not points_at_answer(said("2016"), question)
+    assert not points_at_answer(said("Pierre-Réalain", NAME_ABSENT), question)
+    assert points_at_answer(SentenceVerdict("Le projet est cité.", True, 0.9, 1), question)
 
 
 def test_an_answer_that_only_says_the_question_back_is_no_answer(tmp_path: Path) -> None:

@@ -18,8 +18,10 @@ from dataclasses import replace
 
 from ..answer.extractive import Extract, best_sentences, evidence_sentences, format_extracts
 from ..answer.prompt import ABSTENTION
+from ..documents import TERM_REASONS, SentenceVerdict
 from ..models.base import GenerationOptions
 from ..models.memo import generation_key
+from ..text import tokenize
 from ..verify.checks import best_window, verify
 from ..verify.judge import SHORT_TOKENS, answers_prompt, gives_answer, short_answer_prompt
 from ..verify.wording import off_topic
@@ -33,16 +35,28 @@ FOUND = "D'après les documents :"
 _ALIGNED_READ = 2  # model sentences whose evidence sentence the judge reads as a possible answer
 
 
+def points_at_answer(sentence: SentenceVerdict, question: str) -> bool:
+    """A sentence with an invented or misplaced term points at no answer: its alignment is a coincidence of
+    words. Unless every such term is the question's own: the model said back what was asked (« Le projet de
+    centre d'hébergement public est cité parmi les projets du mandat 2014 », 2014 far from the sentence that
+    names the project) and its alignment still shows where it found the answer."""
+    if not sentence.term_fault:
+        return True
+    asked = set(tokenize(question))
+    faulty = [term for reason in sentence.reasons if reason.kind in TERM_REASONS for term in reason.terms]
+    return bool(faulty) and all(set(tokenize(term)) <= asked for term in faulty)
+
+
 def _aligned(turn: Turn, res: Resources) -> list[Extract]:
     v = turn.verification
     if v is None:
         return []
-    # A sentence with an invented or misplaced term points at no answer: its alignment is a coincidence of words.
     # A supported sentence is here when the model wrote its refusal after it (« La dernière source de volcanisme
     # est une fissure … Les documents fournis ne permettent pas de répondre ») and comes first; one the judge
     # read as not answering (`off_topic`) is not asked again.
+    question = turn.request.question
     written = [s.text for s in sorted(v.sentences, key=lambda s: not s.supported)
-               if not s.term_fault and not (s.supported and turn.off_topic)][:_ALIGNED_READ]
+               if points_at_answer(s, question) and not (s.supported and turn.off_topic)][:_ALIGNED_READ]
     aligned = []
     for claim in written:  # aligned again here: a sentence the judge vetoed has no evidence on record
         score, span, passage = max(((*best_window(claim, p.chunk.text, window=1), p) for p in turn.passages),

@@ -90,7 +90,10 @@ class JudgeParams:
     # words has overlap 1.0 and would pass any mix. On the 69 labels, no supported sentence fell below 0.1.
     floor: float = 0.1
     premise: float = 0.1  # P(oui) below which the question's presupposition is unsupported
-    answers: float = 0.1  # P(oui) below which a supported answer does not answer the question
+    # P(oui) below which a supported answer does not answer the question, read on the passage sentences it rests
+    # on after their title (`pipeline/relevance.py`); 0.1 when the judge read the model's own words. Swept on
+    # sitiv and PIAF set 1 (0.2 / 0.25 / 0.3: answerable questions refused from 0.25 on both), checked on set 2.
+    answers: float = 0.2
     rescue: float = 0.45  # P(oui) from which a quoted passage sentence answers a question the model refused
     # The same for a sentence from which the model, asked for a short answer, copies a term the question lacks
     # (`short_answer_prompt`, `gives_answer`): two readings agree. Both bars on bench/answers_judge.py and
