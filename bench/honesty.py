@@ -1,6 +1,7 @@
 """Replay the honesty stages (premise, judge, relevance, fallback) over the stored answers of eval runs.
 
-    python bench/honesty.py /tmp/sitiv-run/report.json --index index [--grid | --grid rescue | --grid short]
+    python bench/honesty.py /tmp/sitiv-run/report.json --index index
+        [--grid | --grid rescue | --grid short | --grid answers]
         [--window 1 0]
 
 Generation is deterministic and does not depend on what follows it, so the raw answers of a run (`raw_answer`,
@@ -35,10 +36,10 @@ from assistant.pipeline.assistant import run_stages
 from assistant.pipeline.factory import build_assistant
 from assistant.pipeline.fallback import Fallback
 from assistant.pipeline.premise import Premise
-from assistant.pipeline.relevance import Relevance
+from assistant.pipeline.relevance import Relevance, adds_nothing
 from assistant.pipeline.turn import Request, Turn
 from assistant.pipeline.verify import Verify
-from assistant.verify.judge import DEFAULT_JUDGE, JudgeParams
+from assistant.verify.judge import DEFAULT_JUDGE, JudgeParams, answers_prompt
 
 SHOWN = ("abstention_recall", "false_abstention_rate", "hallucination_rate", "faithfulness",
          "shown_citation_precision", "answer_key_recall", "premise_named", "premise_false_alarm")
@@ -77,11 +78,27 @@ def replayable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if r.get("status") == "ok" and r.get("raw_answer") is not None]
 
 
-def replay(row: dict[str, Any], assistant: Any, judge_on: bool) -> dict[str, Any]:
+class WordsRelevance(Relevance):
+    """« Does it answer? » read on the model's own supported sentences, as before the fifteenth pass (bar 0.1
+    then); the product reads the passage sentences they rest on (`relevance.rests_on`). For comparison only."""
+
+    def run(self, turn: Turn, res: Any) -> Turn:
+        v = turn.verification
+        if v is None or turn.abstained or turn.request.no_retrieval or res.judge is None:
+            return super().run(turn, res)
+        question = turn.request.question
+        said = " ".join(s.text for s in v.sentences if s.supported)
+        if adds_nothing(question, said) or res.judge.yes_probability(answers_prompt(question, said)) < \
+                res.judge_params.answers:
+            return replace(turn, abstained=True, off_topic=True)
+        return turn
+
+
+def replay(row: dict[str, Any], assistant: Any, judge_on: bool, relevance: Relevance | None = None) -> dict[str, Any]:
     passages = [Passage.from_json(p) for p in row["passages"]]
     turn = Turn(Request(question=row["question"], query=row["question"], k=len(passages)), passages=passages,
                 raw=row["raw_answer"])
-    stages = ((Premise(), AbsentTerms(), Verify(), Relevance(), Fallback()) if judge_on
+    stages = ((Premise(), AbsentTerms(), Verify(), relevance or Relevance(), Fallback()) if judge_on
               else (AbsentTerms(), Verify(), Fallback()))
     turn = run_stages(turn, assistant.res, stages, {})
     v = turn.verification
@@ -107,9 +124,10 @@ def main() -> None:
     parser.add_argument("report", type=Path)
     parser.add_argument("--index", type=Path, default=Path("index"))
     parser.add_argument("--profile", default="quality")
-    parser.add_argument("--grid", nargs="?", const="all", choices=["all", "rescue", "short"], default=None,
-                        help="sweep the judge thresholds (all), the echoed rescue bar (rescue), or the rescue bars "
-                             "with and without the short answer (short)")
+    parser.add_argument("--grid", nargs="?", const="all", choices=["all", "rescue", "short", "answers"], default=None,
+                        help="sweep the judge thresholds (all), the echoed rescue bar (rescue), the rescue bars "
+                             "with and without the short answer (short), or the « does it answer? » bar read on "
+                             "what the answer rests on and on the model's words (answers)")
     parser.add_argument("--out", type=Path, default=None, help="write the replayed rows (JSONL; the last --window's)")
     parser.add_argument("--window", type=int, nargs="+", default=[DEFAULT_JUDGE.window],
                         help="passage sentences the judge reads on each side of the aligned ones (several: compared)")
@@ -139,6 +157,14 @@ def main() -> None:
     if args.out:
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in replayed), encoding="utf-8")
     if not args.grid:
+        return
+    if args.grid == "answers":
+        for relevance, reads in ((Relevance(), "rests on"), (WordsRelevance(), "words")):
+            for bar in (0.1, 0.2, 0.25, 0.3):
+                assistant.res.judge_params = replace(DEFAULT_JUDGE, answers=bar)
+                metrics = compute_metrics([replay(r, assistant, True, relevance) for r in rows], k=5)
+                print(line(f"answers {bar}, read on {reads}", metrics))
+        assistant.res.judge_params = DEFAULT_JUDGE
         return
     if args.grid == "rescue":
         grid = itertools.product((DEFAULT_JUDGE.threshold,), (DEFAULT_JUDGE.premise,), (DEFAULT_JUDGE.answers,),
