@@ -36,10 +36,10 @@ from assistant.pipeline.assistant import run_stages
 from assistant.pipeline.factory import build_assistant
 from assistant.pipeline.fallback import Fallback
 from assistant.pipeline.premise import Premise
-from assistant.pipeline.relevance import Relevance, adds_nothing
+from assistant.pipeline.relevance import Relevance
 from assistant.pipeline.turn import Request, Turn
 from assistant.pipeline.verify import Verify
-from assistant.verify.judge import DEFAULT_JUDGE, JudgeParams, answers_prompt
+from assistant.verify.judge import DEFAULT_JUDGE, JudgeParams
 
 SHOWN = ("abstention_recall", "false_abstention_rate", "hallucination_rate", "faithfulness",
          "shown_citation_precision", "answer_key_recall", "premise_named", "premise_false_alarm")
@@ -82,16 +82,8 @@ class WordsRelevance(Relevance):
     """« Does it answer? » read on the model's own supported sentences, as before the fifteenth pass (bar 0.1
     then); the product reads the passage sentences they rest on (`relevance.rests_on`). For comparison only."""
 
-    def run(self, turn: Turn, res: Any) -> Turn:
-        v = turn.verification
-        if v is None or turn.abstained or turn.request.no_retrieval or res.judge is None:
-            return super().run(turn, res)
-        question = turn.request.question
-        said = " ".join(s.text for s in v.sentences if s.supported)
-        if adds_nothing(question, said) or res.judge.yes_probability(answers_prompt(question, said)) < \
-                res.judge_params.answers:
-            return replace(turn, abstained=True, off_topic=True)
-        return turn
+    def reads(self, verification: Any, passages: Any, said: str) -> tuple[str, str]:
+        return said, ""
 
 
 def replay(row: dict[str, Any], assistant: Any, judge_on: bool, relevance: Relevance | None = None) -> dict[str, Any]:

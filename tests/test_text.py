@@ -8,10 +8,13 @@ def test_fold_and_elisions() -> None:
     assert "le" not in content_tokens("Le syndicat")
 
 
+def sentences_of(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
 def test_sentences_are_french_aware() -> None:
     text = "M. Dupont a payé 130.000 euros. Il vient… de Lyon ! Et cf. la note.\n\nFin"
-    got = [text[s:e] for s, e in split_sentences(text)]
-    assert got == ["M. Dupont a payé 130.000 euros.", "Il vient… de Lyon !", "Et cf. la note.", "Fin"]
+    assert sentences_of(text) == ["M. Dupont a payé 130.000 euros.", "Il vient… de Lyon !", "Et cf. la note.", "Fin"]
 
 
 def test_initials_are_not_sentence_ends() -> None:
@@ -20,8 +23,7 @@ def test_initials_are_not_sentence_ends() -> None:
         "Les deux centraux sont des danses, que Theodor W. Adorno dit de mort. Puis J. K. Rowling écrit. "
         "Il y a les groupes A et B. Chacun a ses virus. La Wii U. Toujours proche, selon sir H. Clinton."
     )
-    got = [text[s:e] for s, e in split_sentences(text)]
-    assert got == [
+    assert sentences_of(text) == [
         "Les deux centraux sont des danses, que Theodor W. Adorno dit de mort.",
         "Puis J. K. Rowling écrit.",
         "Il y a les groupes A et B.",
@@ -38,8 +40,7 @@ def test_a_closing_quotation_mark_ends_its_sentence() -> None:
         "« Les pièces ont été étudiées, » souligne Martin Rohmer, « sous l'angle littéraire. » Leurs qualités "
         "sont soulignées. Il dit : « Viens.\u00a0» Puis il part. « Oui. » dit-il. Fin (voir plus haut.) Ensuite."
     )
-    got = [text[s:e] for s, e in split_sentences(text)]
-    assert got == [
+    assert sentences_of(text) == [
         "« Les pièces ont été étudiées, » souligne Martin Rohmer, « sous l'angle littéraire. »",
         "Leurs qualités sont soulignées.",
         "Il dit : « Viens.\u00a0»",

@@ -56,6 +56,12 @@ class Relevance:
     timing = "verify"
     step = "verify"
 
+    def reads(self, verification: Verification, passages: Sequence[Passage], said: str) -> tuple[str, str]:
+        """What the judge reads (text, title): what the answer rests on, the model's words when nothing has
+        evidence (bench/honesty.py's `WordsRelevance` reads the words, as the stage did before)."""
+        read, title = rests_on(verification, passages)
+        return read or said, title
+
     def run(self, turn: Turn, res: Resources) -> Turn:
         v = turn.verification
         if v is None or turn.abstained or turn.request.no_retrieval:
@@ -67,7 +73,7 @@ class Relevance:
         judge = res.judge
         if judge is None:
             return turn
-        read, title = rests_on(v, turn.passages)
-        if judge.yes_probability(answers_prompt(question, read or said, title)) >= res.judge_params.answers:
+        read, title = self.reads(v, turn.passages, said)
+        if judge.yes_probability(answers_prompt(question, read, title)) >= res.judge_params.answers:
             return turn
         return replace(turn, abstained=True, off_topic=True)
