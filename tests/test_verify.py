@@ -3,6 +3,7 @@ from assistant.documents import MISSING_PASSAGE, NUMBER_ELSEWHERE, Chunk, Passag
 from assistant.verify.checks import (
     claims,
     is_abstention,
+    is_heading,
     markers_in,
     misplaced_numbers,
     overlap_score,
@@ -214,3 +215,16 @@ def test_a_number_the_passage_spells_out_is_found() -> None:
     assert unsupported_terms("It takes about 7 months, 18 jours.", spelled) == []
     assert unsupported_terms("It takes about 1 month.", spelled) == ["1"]  # « one », « un » are no evidence
     assert claims("Thank you for your question! It takes 7 months.") == ["It takes 7 months."]
+
+
+def test_a_section_heading_alone_is_not_the_evidence_of_a_claim() -> None:
+    """« Piscine de Brignais » matched the claim as well as the sentence under it, and as the first of two equal
+    windows it became the evidence: the judge read the heading alone and vetoed a correct sentence."""
+    text = ("Piscine de Brignais\n\nLe bassin nordique y est le plus fréquenté ; la pataugeoire reste secondaire. "
+            "Elle ouvre en juin.")
+    passage = Passage(rank=1, chunk=Chunk("c", "c.txt", 0, len(text), text), score=1.0)
+    evidence = verify("Le bassin le plus utilisé de la piscine de Brignais est le bassin nordique [1].",
+                      [passage]).sentences[0].evidence
+    assert evidence is not None
+    assert text[evidence.start : evidence.end].startswith("Le bassin nordique y est le plus fréquenté")
+    assert is_heading(text, (0, 19)) and not is_heading(text, (text.index("Elle"), len(text)))

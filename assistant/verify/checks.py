@@ -350,7 +350,22 @@ def best_window(sentence: str, passage_text: str, window: int = 2) -> tuple[floa
     if not words:
         return 1.0, spans[0]
     scored = [(len(words & set(terms(passage_text[s:e]))) / len(words), (s, e)) for s, e in spans]
-    return max(scored, key=lambda x: x[0])
+    # Between equal windows, a section heading alone loses: « Le sens le plus développé chez le rhinocéros blanc
+    # est l'odorat » matched « Rhinocéros blanc » as well as « L'odorat est chez lui le sens le plus important »,
+    # the first of the two became the evidence, and the judge read the heading alone.
+    best = max(share for share, _ in scored)
+    return next(((share, span) for share, span in scored if share == best and not is_heading(passage_text, span)),
+                next((share, span) for share, span in scored if share == best))
+
+
+_HEADING_WORDS = 10
+_ENDS_SENTENCE = re.compile(r"[.!?…:;»”\"')\]]$")
+
+
+def is_heading(text: str, span: tuple[int, int]) -> bool:
+    """A few words on a line of their own that end no sentence: a section's title (« Rhinocéros blanc »)."""
+    line = text[span[0] : span[1]].strip()
+    return "\n" not in line and not _ENDS_SENTENCE.search(line) and len(line.split()) <= _HEADING_WORDS
 
 
 def overlap_score(sentence: str, passage_text: str, window: int = 2) -> float:
