@@ -31,6 +31,17 @@ class Chunk:
     text: str
     metadata: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def title(self) -> str:
+        """The document's title as shown: its own, else its file name."""
+        return self.own_title or self.doc
+
+    @property
+    def own_title(self) -> str:
+        """The title the document gives itself, "" when it has none: what the judge reads before a passage
+        sentence (a file name such as « 000_4a81b808765739a6.txt » would only mislead it)."""
+        return self.metadata.get("title", "")
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -55,7 +66,7 @@ class Passage:
         return {
             "rank": self.rank,
             "doc": self.chunk.doc,
-            "title": self.chunk.metadata.get("title") or self.chunk.doc,
+            "title": self.chunk.title,
             "text": self.chunk.text,
             "score": round(self.score, 6),
             "start": self.chunk.start,

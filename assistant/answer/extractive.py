@@ -49,7 +49,7 @@ def best_sentences(
             if len(sentence) < 20:
                 continue
             candidates.append(Extract(passage.rank, sentence, question_coverage(question, sentence, idf),
-                                      title=passage.chunk.metadata.get("title", "")))
+                                      title=passage.chunk.own_title))
     candidates.sort(key=lambda e: (-e.coverage, e.rank))
     chosen: list[Extract] = []
     for extract in candidates:
@@ -74,7 +74,7 @@ def evidence_sentences(
         added = set(terms(claim)) - asked
         echoed = bool(added) and added <= set(terms(sentence))
         found.append(Extract(passage.rank, sentence, question_coverage(question, sentence, idf), echoed,
-                             passage.chunk.metadata.get("title", "")))
+                             passage.chunk.own_title))
     return found
 
 

@@ -47,8 +47,7 @@ def rests_on(verification: Verification, passages: Sequence[Passage]) -> tuple[s
         evidence = sentence.evidence
         if sentence.supported and evidence is not None and evidence.rank in by_rank:
             chunk = by_rank[evidence.rank].chunk
-            spans.setdefault(" ".join(chunk.text[evidence.start : evidence.end].split()),
-                             chunk.metadata.get("title", ""))
+            spans.setdefault(" ".join(chunk.text[evidence.start : evidence.end].split()), chunk.own_title)
     return (" ".join(spans), next(iter(spans.values()))) if spans else ("", "")
 
 

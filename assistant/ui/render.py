@@ -120,7 +120,7 @@ def used_documents(answer: Answer) -> list[str]:
     """Titles of the documents the shown answer rests on: cited passages, or all passages if nothing is cited."""
     cited = {rank for s in answer.sentences if s.supported for rank in s.cited}
     chosen = [p for p in answer.passages if p.rank in cited] or ([] if answer.abstained else answer.passages)
-    return list(dict.fromkeys(p.chunk.metadata.get("title") or p.chunk.doc for p in chosen))
+    return list(dict.fromkeys(p.chunk.title for p in chosen))
 
 
 def answer_html(answer: Answer, prefix: str = "p") -> str:
