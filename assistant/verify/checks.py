@@ -363,7 +363,8 @@ _ENDS_SENTENCE = re.compile(r"[.!?…:;»”\"')\]]$")
 
 
 def is_heading(text: str, span: tuple[int, int]) -> bool:
-    """A few words on a line of their own that end no sentence: a section's title (« Rhinocéros blanc »)."""
+    """A few words that end no sentence: a section's title (« Rhinocéros blanc »), a date line, the last words of
+    a passage cut off mid-sentence. As a claim's evidence each says less than a sentence that ties with it."""
     line = text[span[0] : span[1]].strip()
     return "\n" not in line and not _ENDS_SENTENCE.search(line) and len(line.split()) <= _HEADING_WORDS
 
