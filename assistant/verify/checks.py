@@ -353,9 +353,7 @@ def best_window(sentence: str, passage_text: str, window: int = 2) -> tuple[floa
     # Between equal windows, a section heading alone loses: « Le sens le plus développé chez le rhinocéros blanc
     # est l'odorat » matched « Rhinocéros blanc » as well as « L'odorat est chez lui le sens le plus important »,
     # the first of the two became the evidence, and the judge read the heading alone.
-    best = max(share for share, _ in scored)
-    return next(((share, span) for share, span in scored if share == best and not is_heading(passage_text, span)),
-                next((share, span) for share, span in scored if share == best))
+    return max(scored, key=lambda x: (x[0], not is_heading(passage_text, x[1])))
 
 
 _HEADING_WORDS = 10
