@@ -86,10 +86,15 @@ class WordsRelevance(Relevance):
         return said, ""
 
 
-def replay(row: dict[str, Any], assistant: Any, judge_on: bool, relevance: Relevance | None = None) -> dict[str, Any]:
+def stored_turn(row: dict[str, Any]) -> Turn:
+    """A stored answer as the turn the stages after generation receive: its question, passages and raw text."""
     passages = [Passage.from_json(p) for p in row["passages"]]
-    turn = Turn(Request(question=row["question"], query=row["question"], k=len(passages)), passages=passages,
+    return Turn(Request(question=row["question"], query=row["question"], k=len(passages)), passages=passages,
                 raw=row["raw_answer"])
+
+
+def replay(row: dict[str, Any], assistant: Any, judge_on: bool, relevance: Relevance | None = None) -> dict[str, Any]:
+    turn = stored_turn(row)
     stages = ((Premise(), AbsentTerms(), Verify(), relevance or Relevance(), Fallback()) if judge_on
               else (AbsentTerms(), Verify(), Fallback()))
     turn = run_stages(turn, assistant.res, stages, {})

@@ -26,18 +26,17 @@ import statistics
 import time
 from pathlib import Path
 
-from honesty import replayable
+from abstention_guard import auc
+from honesty import replayable, stored_turn
 
 from assistant.answer.prompt import Prompt
 from assistant.config import load_settings
-from assistant.documents import Passage
 from assistant.evaluate.metrics import answer_has_keys
 from assistant.pipeline.absent import AbsentTerms
 from assistant.pipeline.assistant import run_stages
 from assistant.pipeline.factory import build_assistant
 from assistant.pipeline.premise import Premise
 from assistant.pipeline.relevance import adds_nothing, rests_on
-from assistant.pipeline.turn import Request, Turn
 from assistant.pipeline.verify import Verify
 from assistant.verify.checks import claim_text, evidence_text, is_quotation
 from assistant.verify.judge import EXAMPLES, QUESTION, _claim_question, answers_prompt, judge_prompt, yes_no_prompt
@@ -60,11 +59,6 @@ def passage_first(read: str, question: str, title: str) -> Prompt:
                          False, worked)
 
 
-def auc(positives: list[float], negatives: list[float]) -> float:
-    pairs = [1.0 if p > n else 0.5 if p == n else 0.0 for p in positives for n in negatives]
-    return sum(pairs) / len(pairs) if pairs else float("nan")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("report", type=Path)
@@ -77,11 +71,8 @@ def main() -> None:
     read_ways: dict[str, list[tuple[bool | None, float, float]]] = {"shipped": [], "continued": [],
                                                                       "passage first": []}
     for row in rows:
-        passages = [Passage.from_json(p) for p in row["passages"]]
-        turn = Turn(Request(question=row["question"], query=row["question"], k=len(passages)), passages=passages,
-                    raw=row["raw_answer"])
-        turn = run_stages(turn, res, (Premise(), AbsentTerms(), Verify()), {})
-        v, question = turn.verification, row["question"]
+        turn = run_stages(stored_turn(row), res, (Premise(), AbsentTerms(), Verify()), {})
+        v, question, passages = turn.verification, row["question"], turn.passages
         if turn.done or turn.abstained or v is None:
             continue
         if adds_nothing(question, " ".join(s.text for s in v.sentences if s.supported)):
