@@ -86,6 +86,18 @@ class WordsRelevance(Relevance):
         return said, ""
 
 
+def stored_run(description: str) -> tuple[Path, list[dict[str, Any]], Any]:
+    """The command line of a bench over a stored run (`REPORT [--index DIR]`): the report's path, its replayable
+    rows, and the quality assistant that reads them (judge on, outputs memo off)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("report", type=Path)
+    parser.add_argument("--index", type=Path, default=Path("index"))
+    args = parser.parse_args()
+    rows = replayable(json.loads(args.report.read_text(encoding="utf-8"))["items"])
+    return args.report, rows, build_assistant(load_settings(profile="quality", index_dir=args.index, judge="on",
+                                                            memo="off"))
+
+
 def stored_turn(row: dict[str, Any]) -> Turn:
     """A stored answer as the turn the stages after generation receive: its question, passages and raw text."""
     passages = [Passage.from_json(p) for p in row["passages"]]

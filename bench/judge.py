@@ -4,6 +4,8 @@ unsupported sentences better than word overlap? And how often does the shipped v
     python bench/judge.py eval/verifier_labels.jsonl --profile quality   # and --profile fast (0.5B judge)
     python bench/judge.py eval/verifier_labels.jsonl --variant all --no-shipped   # the judge's instruction
     python bench/judge.py eval/verifier_labels.jsonl --variant current system system-short --no-shipped
+    python bench/judge.py eval/verifier_labels.jsonl --variant current long --no-shipped   # instruction's place
+    python bench/judge.py eval/verifier_labels.jsonl --shipped-long   # the shipped verifier, both wordings
 
 For each labelled sentence: the passages are ranked by stemmed word overlap (as the verifier does), the judge
 reads the best window of each of the top `--passages` (the sentences aligned with it, `--window` more on each
@@ -28,19 +30,30 @@ from pathlib import Path
 
 import numpy as np
 
+import assistant.pipeline.verify as stage
 from assistant.answer.prompt import Prompt
 from assistant.config import load_settings
 from assistant.documents import Chunk, Passage
 from assistant.pipeline.factory import build_assistant
 from assistant.pipeline.verify import similarity
 from assistant.verify.checks import best_window, overlap_score, support_score, unsupported_terms
-from assistant.verify.judge import DEFAULT_JUDGE, QUESTION, judge_prompt, window_around, yes_no_prompt
+from assistant.verify.judge import (
+    CHECK,
+    CLAIM_SYSTEM,
+    DEFAULT_JUDGE,
+    QUESTION,
+    SYSTEM,
+    judge_prompt,
+    window_around,
+    yes_no_prompt,
+)
 
-# Wordings of the judge's instruction. An inverted one asks for an error: its support is P(non). Only the shipped
-# one reads the worked examples.
+# Wordings of the judge's instruction. An inverted one asks for an error: its support is P(non). The shipped one
+# and « long » read the worked examples; all but the shipped one are asked after a bare system message (SYSTEM).
 VARIANTS: dict[str, tuple[str, bool]] = {
-    "current": (QUESTION, False),  # after the worked examples (`verify.judge.EXAMPLES`), as shipped
-    "zero-shot": (QUESTION, False),  # the same without them (shipped until issue 12's tenth pass)
+    "current": (QUESTION, False),  # as shipped: CLAIM_SYSTEM, the worked examples, a short question
+    "long": (CHECK, False),  # CHECK after each claim of the worked examples (shipped until issue 12's 17th pass)
+    "zero-shot": (CHECK, False),  # the same without them (shipped until issue 12's tenth pass)
     "dit": ("Le passage dit-il la même chose que l'affirmation, éventuellement avec d'autres mots ?", False),
     "vrai": ("D'après ce passage seulement, l'affirmation est-elle vraie ?", False),
     "erreur": ("L'affirmation contient-elle une erreur ou une information absente du passage ?", True),
@@ -48,31 +61,34 @@ VARIANTS: dict[str, tuple[str, bool]] = {
 # Variants that also read the user's question before the passage, the sentence as its « Réponse »: a sentence
 # that restates the question's frame (« … est évoquée dans les vœux ») is judged on what it adds. Not shipped.
 QUESTION_VARIANTS: dict[str, str] = {
-    "question": QUESTION.replace("L'affirmation", "La réponse"),
+    "question": CHECK.replace("L'affirmation", "La réponse"),
     "question-apport": ("Ce que la réponse apporte à la question (chiffres, noms, lieux, dates, sens) est-il "
                         "entièrement justifié par le passage ?"),
 }
 
 
-# The instruction in the system message, kept in the KV cache between readings: each reading then evaluates only
-# the passage, the claim and what follows it (about 30 tokens fewer). Measured for issue 13; see bench/README.md.
-SYSTEM_INSTRUCTION = ("Tu vérifies des affirmations : l'affirmation est-elle entièrement justifiée par le passage "
-                      "(mêmes chiffres, noms, lieux, dates, même sens) ? Réponds uniquement par oui ou par non.")
+# The instruction in the system message without the worked examples: measured for issue 13, before they existed
+# (bench/README.md); with them, it is the shipped wording.
 SYSTEM_VARIANTS: dict[str, str] = {  # name: what the user message asks after the claim
     "system": "",
-    "system-short": "L'affirmation est-elle justifiée ?",
+    "system-short": QUESTION,
 }
 
 
 def system_prompt(claim: str, evidence: str, after: str) -> Prompt:
     user = f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}" + (f"\n\n{after}" if after else "")
-    return Prompt(messages=[{"role": "system", "content": SYSTEM_INSTRUCTION}, {"role": "user", "content": user}],
-                  completion=f"{SYSTEM_INSTRUCTION}\n\n{user}\nRéponse :")
+    return Prompt(messages=[{"role": "system", "content": CLAIM_SYSTEM}, {"role": "user", "content": user}],
+                  completion=f"{CLAIM_SYSTEM}\n\n{user}\nRéponse :")
 
 
 def question_prompt(asked: str, claim: str, evidence: str, instruction: str) -> Prompt:
     return yes_no_prompt(f"Question posée : {asked.strip()}\n\nPassage : {evidence.strip()}\n\n"
                          f"Réponse : {claim.strip()}\n\n{instruction}")
+
+
+def long_prompt(claim: str, evidence: str) -> Prompt:
+    """A claim asked in the « long » wording (French labels)."""
+    return judge_prompt(claim, evidence, CHECK, english=False, system=SYSTEM)
 
 
 def prompt_for(variant: str, row: dict, evidence: str) -> Prompt:
@@ -81,7 +97,10 @@ def prompt_for(variant: str, row: dict, evidence: str) -> Prompt:
         return system_prompt(row["sentence"], evidence, SYSTEM_VARIANTS[variant])
     if variant in QUESTION_VARIANTS:
         return question_prompt(row["question"], row["sentence"], evidence, QUESTION_VARIANTS[variant])
-    return judge_prompt(row["sentence"], evidence, VARIANTS[variant][0], worked=variant == "current")
+    if variant == "current":
+        return judge_prompt(row["sentence"], evidence)
+    return judge_prompt(row["sentence"], evidence, VARIANTS[variant][0], english=False, worked=variant == "long",
+                        system=SYSTEM)
 
 THRESHOLDS = tuple(round(x, 3) for x in np.arange(0.02, 0.99, 0.02))
 
@@ -167,6 +186,8 @@ def main() -> None:
                         choices=[*VARIANTS, *QUESTION_VARIANTS, *SYSTEM_VARIANTS, "all"],
                         help="wording(s) of the judge's instruction, measured one after the other")
     parser.add_argument("--no-shipped", action="store_true", help="skip the shipped verifier's verdicts")
+    parser.add_argument("--shipped-long", action="store_true",
+                        help="also the shipped verifier with its claims asked in the « long » wording (the one before)")
     parser.add_argument("--held-out-from", type=int, default=69,
                         help="labels from this line on were not used to choose the shipped parameters")
     parser.add_argument("--out", type=Path, default=None,
@@ -204,16 +225,20 @@ def main() -> None:
         print(f"  judge seconds per sentence: median {np.median(seconds):.2f}, max {max(seconds):.2f}")
     line("word overlap", overlaps, always)
     line("word overlap + number/name check", overlaps, clean, with_auc=False)
-    if not args.no_shipped:
+    shipped_ways = [] if args.no_shipped else [("shipped verifier (fixed parameters)", stage.judge_prompt)]
+    if args.shipped_long and shipped_ways:
+        shipped_ways.append(("  its claims asked in the « long » wording", long_prompt))
+    for name, prompt in shipped_ways:
+        stage.judge_prompt = prompt
         shipped = []
         for row in rows:
             verification = assistant.check(row["sentence"], passages_of(row))
             shipped.append(bool(verification.sentences) and all(s.supported for s in verification.sentences))
         held = slice(args.held_out_from, None)
-        print(f"{'shipped verifier (fixed parameters)':40s} {'':6s} {balanced_accuracy(shipped, labels):10.3f} "
-              f"{caught(shipped, rows):>16s}")
+        print(f"{name:40s} {'':6s} {balanced_accuracy(shipped, labels):10.3f} {caught(shipped, rows):>16s}")
         print(f"{'  on the held-out labels only':40s} {'':6s} {balanced_accuracy(shipped[held], labels[held]):10.3f} "
               f"{caught(shipped[held], rows[held]):>16s}  ({len(rows[held])} labels)")
+    stage.judge_prompt = judge_prompt
     if args.out:  # per sentence: the first variant's P(oui), overlap, and the verifier's cheap support score
         cheap = [cheap_score(assistant, r) for r in rows]
         args.out.write_text("".join(json.dumps({"key": r.get("key"), "supported": y, "p_yes": round(p, 4),

@@ -188,7 +188,16 @@ def test_english_possessives_and_compounds_name_what_the_passages_name() -> None
 
 def test_the_judge_reads_a_second_passage_for_what_the_first_does_not_hold() -> None:
     from assistant.verify.checks import evidence_text
-    from assistant.verify.judge import judge_prompt
+    from assistant.verify.judge import (
+        CHECK,
+        CHECK_EN,
+        CLAIM_SYSTEM,
+        QUESTION,
+        SYSTEM,
+        SYSTEM_EN,
+        judge_prompt,
+        premise_prompt,
+    )
 
     passages = [
         Passage(1, Chunk("c1", "c1.txt", 0, 10, "The site of Canberra was selected in 1908. It lies inland."), 1.0),
@@ -208,6 +217,16 @@ def test_the_judge_reads_a_second_passage_for_what_the_first_does_not_hold() -> 
     french = judge_prompt("Le SITIV déménage.", "Nous emménagerons à Vénissieux.")
     assert "Affirmation : Le SITIV déménage." in french.messages[-1]["content"]
     assert {m["content"] for m in french.messages if m["role"] == "assistant"} == {"oui", "non"}
+    # French claims: what « justified » means is said once, in the system message the local model keeps in its
+    # KV cache, and each claim is followed by a short question only (what a reading evaluates). English claims
+    # and premises in either language: the whole instruction after each claim.
+    premise = premise_prompt("Le SITIV déménage.", "Nous emménagerons à Vénissieux.")
+    for prompt, system, asked in ((french, CLAIM_SYSTEM, QUESTION), (english, SYSTEM_EN, CHECK_EN),
+                                  (premise, SYSTEM, CHECK)):
+        assert prompt.messages[0] == {"role": "system", "content": system}
+        assert all(m["content"].endswith(f"\n\n{asked}") for m in prompt.messages if m["role"] == "user")
+    assert len(QUESTION) < 40 < len(CLAIM_SYSTEM) - len(SYSTEM)
+    assert [m["content"] for m in premise.messages[2::2]] == [m["content"] for m in french.messages[2::2]]
 
 
 def test_a_number_the_passage_spells_out_is_found() -> None:

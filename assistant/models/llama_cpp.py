@@ -20,6 +20,10 @@ PENALTY_LAST_N = 64
 # Logit lead under which a greedy choice is not taken on batch-computed state: the batched stretch is evaluated
 # again one token at a time first (batched and single logits of the same position differ by a few hundredths).
 NEAR_TIE = 0.5
+# Kept messages set aside at most (`_keep_prefix`): the answer's system message, and per language the judge's
+# claims, premises (French: another wording), « does it answer? » and short answer make 8 with French and
+# English texts; the rest is room for other system messages. A few MB to 20 MB each.
+KEPT_PREFIXES = 12
 
 
 class LlamaCppGenerator:
@@ -322,7 +326,7 @@ class LlamaCppGenerator:
         size = llama_cpp.llama_state_seq_get_size(ctx, 0)
         buffer = (ctypes.c_uint8 * size)()
         written = llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
-        if written and len(self._kept_prefixes) < 8:
+        if written and len(self._kept_prefixes) < KEPT_PREFIXES:
             self._kept_prefixes[key] = bytes(buffer[:written])
 
     def _restore_prefix(self, key: tuple[int, ...]) -> bool:

@@ -14,13 +14,13 @@ from dataclasses import replace
 from ..answer.extractive import best_sentences, format_extracts
 from ..documents import Passage
 from ..verify.checks import best_window, unsupported_terms
-from ..verify.judge import judge_prompt, window_around
+from ..verify.judge import premise_prompt, window_around
 from ..verify.premise import predicate_of, premise_of, unsupported_premise_text
 from .resources import Resources
 from .turn import Turn
 
 WHAT_THEY_SAY = "Ce qu'ils disent de plus proche :"
-_WINDOWS_READ = 2  # the premise's best-aligned windows, one per passage, that the judge reads
+WINDOWS_READ = 2  # the premise's best-aligned windows, one per passage, that the judge reads
 
 
 def aligned_windows(premise: str, passages: Sequence[Passage]) -> list[tuple[tuple[int, int], Passage]]:
@@ -50,9 +50,9 @@ def premise_support(premise: str, turn: Turn, res: Resources) -> float | None:
         return None
     params = res.judge_params
     best = 0.0
-    for span, p in aligned_windows(premise, turn.passages)[:_WINDOWS_READ]:
+    for span, p in aligned_windows(premise, turn.passages)[:WINDOWS_READ]:
         read = window_around(p.chunk.text, span, params.premise_window)
-        best = max(best, judge.yes_probability(judge_prompt(premise, read)))
+        best = max(best, judge.yes_probability(premise_prompt(premise, read)))
         if best >= params.premise:
             break
     return best

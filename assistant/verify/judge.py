@@ -12,15 +12,27 @@ from ..answer.prompt import Prompt
 from ..text import content_tokens, fold, is_english, split_sentences
 
 SYSTEM = "Tu vérifies des affirmations. Réponds uniquement par oui ou par non."
-QUESTION = (
-    "L'affirmation est-elle entièrement justifiée par le passage (mêmes chiffres, noms, lieux, dates, même sens) ?"
-)
+# The claims' judge is told what « justified » means once, in its system message (whose KV cells are kept between
+# readings), and asked a short question after each claim: each reading evaluates 23 tokens fewer. On the 271
+# hand labels (bench/judge.py): AUC 0.909 either way, balanced accuracy 0.835 -> 0.849 (0.865 -> 0.867 with the
+# number/name check), 1.13 -> 0.96 s per sentence. CHECK after each claim under SYSTEM was the wording before;
+# the question's premise is still read so (`premise_prompt`).
+CHECK = "L'affirmation est-elle entièrement justifiée par le passage (mêmes chiffres, noms, lieux, dates, même sens) ?"
+CLAIM_SYSTEM = ("Tu vérifies des affirmations : l'affirmation est-elle entièrement justifiée par le passage (mêmes "
+                "chiffres, noms, lieux, dates, même sens) ? Réponds uniquement par oui ou par non.")
+QUESTION = "L'affirmation est-elle justifiée ?"
 ANSWERS = "Ce texte donne-t-il l'information que la question demande (pas seulement un fait voisin) ?"
 # The same, for English texts: asked in French about English text, the 1.5B judge refused correct paraphrases
 # (bench/verify_labelled.py: balanced accuracy 0.906 in English vs 0.781 in French on eval/verify-en.jsonl,
 # 0.833 vs 0.875 on eval/verify-en-heldout.jsonl; 0.875 vs 0.821 over both).
 SYSTEM_EN = "You check claims. Answer only yes or no."
-QUESTION_EN = "Is the claim fully supported by the passage (same numbers, names, places, dates, same meaning)?"
+CHECK_EN = "Is the claim fully supported by the passage (same numbers, names, places, dates, same meaning)?"
+# English claims keep the whole instruction after each claim: in the short form of the French claims
+# (« You check claims: is the claim fully supported … ? Answer only yes or no. », then « Is the claim
+# supported? »), bench/verify_labelled.py passed as many clean texts and caught one hallucinated text fewer
+# (balanced accuracy 0.875 -> 0.875 on eval/verify-en.jsonl, 0.875 -> 0.833 on eval/verify-en-heldout.jsonl).
+CLAIM_SYSTEM_EN = SYSTEM_EN
+QUESTION_EN = CHECK_EN
 ANSWERS_EN = "Does this text give the information the question asks for (not just a related fact)?"
 # « Copy the few words that answer »: a short answer the model writes from one sentence. Read where P(oui) of
 # « does it answer? » is near the bar (`JudgeParams.rescue_short`): copying a new term of the sentence is a
@@ -120,10 +132,11 @@ def combined(p_yes: float, cheap: float, params: JudgeParams = DEFAULT_JUDGE) ->
 
 
 def yes_no_prompt(user: str, english: bool = False,
-                  examples: tuple[tuple[str, str], ...] = ()) -> Prompt:
+                  examples: tuple[tuple[str, str], ...] = (), system: str = "") -> Prompt:
     """A question the judge answers by oui or non (yes or no: its P(yes) is read, nothing generated), after
-    `examples` (question, answer) answered in earlier turns."""
-    system = SYSTEM_EN if english else SYSTEM
+    `examples` (question, answer) answered in earlier turns. `system`: another system message than the
+    language's default one."""
+    system = system or (SYSTEM_EN if english else SYSTEM)
     cue = "Answer:" if english else "Réponse :"
     turns = [m for asked, said in examples
              for m in ({"role": "user", "content": asked}, {"role": "assistant", "content": said})]
@@ -137,18 +150,22 @@ def yes_no_prompt(user: str, english: bool = False,
 
 def _claim_question(claim: str, evidence: str, english: bool, question: str = QUESTION) -> str:
     if english:
-        return f"Passage: {evidence.strip()}\n\nClaim: {claim.strip()}\n\n{QUESTION_EN}"
+        return f"Passage: {evidence.strip()}\n\nClaim: {claim.strip()}\n\n{question}"
     return f"Passage : {evidence.strip()}\n\nAffirmation : {claim.strip()}\n\n{question}"
 
 
-def judge_prompt(claim: str, evidence: str, question: str = QUESTION, english: bool | None = None,
-                 worked: bool = True) -> Prompt:
-    """The worked examples, then the evidence and the claim, asked as the examples were. `question` is the
-    judge's instruction (bench/judge.py measures variants of it, and `worked` False: no worked examples); the
-    default one is asked in English when what the judge reads is English (`english` None: told by
-    `is_english`)."""
+def judge_prompt(claim: str, evidence: str, question: str | None = None, english: bool | None = None,
+                 worked: bool = True, system: str | None = None) -> Prompt:
+    """The worked examples, then the evidence and the claim, asked as the examples were. `question` is what is
+    asked after each claim and `system` the system message (bench/judge.py measures other wordings, and `worked`
+    False: no worked examples); without them, the claims' wording in the language of what the judge reads
+    (`english` None: told by `is_english`)."""
     if english is None:
-        english = question == QUESTION and is_english(f"{claim} {evidence}")
+        english = question is None and is_english(f"{claim} {evidence}")
+    if question is None:
+        question = QUESTION_EN if english else QUESTION
+    if system is None:
+        system = CLAIM_SYSTEM_EN if english else CLAIM_SYSTEM
     examples = (EXAMPLES_EN if english else EXAMPLES) if worked else ()
     yes, no = ("yes", "no") if english else ("oui", "non")
     return yes_no_prompt(
@@ -156,7 +173,18 @@ def judge_prompt(claim: str, evidence: str, question: str = QUESTION, english: b
         english,
         tuple((_claim_question(said, passage, english, question), yes if ok else no)
               for passage, said, ok in examples),
+        system,
     )
+
+
+def premise_prompt(premise: str, evidence: str) -> Prompt:
+    """The question's presupposition read as a claim, in the wording its bar was chosen on (`JudgeParams.premise`):
+    the whole instruction after it, under the bare system message. In the claims' shorter wording the judge reads
+    the premises of answerable questions as less stated (median P(oui) 0.63 against 0.80 on PIAF set 1, one
+    question refused for its premise; bench/premise_wording.py)."""
+    english = is_english(f"{premise} {evidence}")
+    return judge_prompt(premise, evidence, CHECK_EN if english else CHECK, english, system=SYSTEM_EN if english
+                        else SYSTEM)
 
 
 def answers_prompt(question: str, text: str, title: str = "") -> Prompt:
