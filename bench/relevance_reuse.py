@@ -59,7 +59,7 @@ def passage_first(read: str, question: str, title: str) -> Prompt:
 
 
 # The request in the system message (kept in the KV cache), a short question after the text: what the claims'
-# judge gained (bench/judge.py, « worked-system-short »), tried on « does it answer? ».
+# judge gained (bench/judge.py, « current » against « long »), tried on « does it answer? ».
 ANSWERS_SYSTEM = ("Tu vérifies si un texte répond à une question : donne-t-il l'information que la question demande "
                   "(pas seulement un fait voisin) ? Réponds uniquement par oui ou par non.")
 SHORT_ASKS = {"system + répond-il": "Ce texte répond-il à la question ?",
