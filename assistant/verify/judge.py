@@ -18,8 +18,7 @@ SYSTEM = "Tu vérifies des affirmations. Réponds uniquement par oui ou par non.
 # number/name check), 1.13 -> 0.96 s per sentence. CHECK after each claim under SYSTEM was the wording before;
 # the question's premise is still read so (`premise_prompt`).
 CHECK = "L'affirmation est-elle entièrement justifiée par le passage (mêmes chiffres, noms, lieux, dates, même sens) ?"
-CLAIM_SYSTEM = ("Tu vérifies des affirmations : l'affirmation est-elle entièrement justifiée par le passage (mêmes "
-                "chiffres, noms, lieux, dates, même sens) ? Réponds uniquement par oui ou par non.")
+CLAIM_SYSTEM = f"Tu vérifies des affirmations : {CHECK[0].lower()}{CHECK[1:]} Réponds uniquement par oui ou par non."
 QUESTION = "L'affirmation est-elle justifiée ?"
 ANSWERS = "Ce texte donne-t-il l'information que la question demande (pas seulement un fait voisin) ?"
 # The same, for English texts: asked in French about English text, the 1.5B judge refused correct paraphrases
@@ -31,8 +30,6 @@ CHECK_EN = "Is the claim fully supported by the passage (same numbers, names, pl
 # (« You check claims: is the claim fully supported … ? Answer only yes or no. », then « Is the claim
 # supported? »), bench/verify_labelled.py passed as many clean texts and caught one hallucinated text fewer
 # (balanced accuracy 0.875 -> 0.875 on eval/verify-en.jsonl, 0.875 -> 0.833 on eval/verify-en-heldout.jsonl).
-CLAIM_SYSTEM_EN = SYSTEM_EN
-QUESTION_EN = CHECK_EN
 ANSWERS_EN = "Does this text give the information the question asks for (not just a related fact)?"
 # « Copy the few words that answer »: a short answer the model writes from one sentence. Read where P(oui) of
 # « does it answer? » is near the bar (`JudgeParams.rescue_short`): copying a new term of the sentence is a
@@ -163,9 +160,9 @@ def judge_prompt(claim: str, evidence: str, question: str | None = None, english
     if english is None:
         english = question is None and is_english(f"{claim} {evidence}")
     if question is None:
-        question = QUESTION_EN if english else QUESTION
+        question = CHECK_EN if english else QUESTION
     if system is None:
-        system = CLAIM_SYSTEM_EN if english else CLAIM_SYSTEM
+        system = SYSTEM_EN if english else CLAIM_SYSTEM
     examples = (EXAMPLES_EN if english else EXAMPLES) if worked else ()
     yes, no = ("yes", "no") if english else ("oui", "non")
     return yes_no_prompt(
