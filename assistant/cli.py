@@ -228,19 +228,30 @@ def ask_cmd(
 ) -> None:
     """Pose une question sur les documents indexés."""
     from .pipeline.factory import build_assistant
-    from .verify.wording import describe, dropped_passages, not_kept
+    from .verify.wording import REREADING, describe, dropped_passages, not_kept, reread_note
 
     settings = _collection_settings(ctx, collection, index_dir=index_dir, k=k, mode=mode)
     assistant = build_assistant(settings, need_generator=settings.mode != "extractive" or settings.wants_judge())
     question = DEFAULT_QUESTION if question is None else question
     stream = None if as_json or not sys.stdout.isatty() else (lambda t: click.echo(t, nl=False))
-    answer = assistant.ask(question, no_retrieval=no_retrieval, on_token=stream)
+    writes = 0
+
+    def on_step(step: str, _turn: object) -> None:
+        nonlocal writes
+        if stream and step == "write":  # a second reading (pipeline/reread.py) streams on a line of its own
+            if writes:
+                click.echo(f"\n\n({REREADING})")
+            writes += 1
+
+    answer = assistant.ask(question, no_retrieval=no_retrieval, on_token=stream, on_step=on_step)
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return
     if stream:
         click.echo("\n")
     click.echo(f"Question : {answer.question}\n\n{answer.answer}\n")
+    if answer.reread:
+        click.echo(f"({reread_note(len(answer.passages))})\n")
     if answer.fallback and answer.raw_answer:
         click.echo(f"{not_kept(answer)} :\n{answer.raw_answer}\n")
     for s in answer.sentences:

@@ -181,6 +181,7 @@ class Answer:
     premise: str = ""  # what the question takes for granted and the documents do not say (then abstained)
     off_topic: bool = False  # the answer's sentences hold but do not answer the question (then abstained)
     dropped: int = 0  # retrieved passages left out of the prompt for want of context room
+    reread: bool = False  # the model refused over every passage and answered over the best-ranked one alone
     tokens: list[tuple[str, float]] = field(default_factory=list)  # (piece, probability), when asked for
 
     def to_json(self) -> dict[str, Any]:
@@ -201,5 +202,6 @@ class Answer:
             "premise": self.premise,
             "off_topic": self.off_topic,
             "dropped_passages": self.dropped,
+            "reread": self.reread,
             **({"tokens": [[t, round(p, 4)] for t, p in self.tokens]} if self.tokens else {}),
         }

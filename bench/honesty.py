@@ -11,7 +11,9 @@ fallback. The judge's P(oui) values are kept by prompt, so `--grid` sweeps the j
 model cost. Metrics are computed by the same function as `assistant eval`. A premise found unsupported, or a
 name or number of the question in no passage, would have skipped generation: that row is replayed as the
 product would have answered it. `--window 1 0` replays with each claim window in turn (the judge reads each
-from an empty memo, so their seconds and prompt tokens compare); the outputs memo is off.
+from an empty memo, so their seconds and prompt tokens compare); the outputs memo is off. The second reading of
+a question the model refused (`pipeline/reread.py`) generates, so it is not replayed: such a question stays
+refused here unless a quotation answers (a run's `rereads` count says how many it changed; `bench/reread.py`).
 """
 
 from __future__ import annotations

@@ -74,7 +74,8 @@ DOCS = {
 
 
 def scripted_assistant(
-    tmp_path: Path, script: str, context: int = 4096, verdict: Callable[[str], float] | None = None, **settings: object
+    tmp_path: Path, script: str | Callable[[Prompt], str], context: int = 4096,
+    verdict: Callable[[str], float] | None = None, **settings: object,
 ) -> tuple[Assistant, ScriptedGenerator]:
     """An assistant over three small documents (hashing embedder, k = 3) that answers with `script`; with a
     `verdict`, the generator is also the judge (quality profile's default)."""

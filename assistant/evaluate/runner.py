@@ -47,7 +47,8 @@ def item_row(item: EvalItem, assistant: Assistant, options: EvalOptions) -> dict
             answer = assistant.ask(item.question, k=options.k, mode=options.mode, no_retrieval=options.no_retrieval)
             passages = answer.passages
             data = answer.to_json()
-            keys = ("answer", "abstained", "sentences", "citations", "timings_ms", "guard", "premise", "off_topic")
+            keys = ("answer", "abstained", "sentences", "citations", "timings_ms", "guard", "premise", "off_topic",
+                    "reread")
             row.update({key: data[key] for key in keys})
             row.update(raw_answer=answer.raw_answer, fallback=answer.fallback, model=answer.model)
             # The answer the user reads: a quotation shown instead of a refusal counts, a model text not shown not.
@@ -116,6 +117,7 @@ def build_report(rows: list[dict[str, Any]], options: EvalOptions, assistant: As
             "unanswerable": sum(not r["answerable"] for r in rows),
             "errors": sum(r.get("status") != "ok" for r in rows),
             "fallbacks": sum(bool(r.get("fallback")) for r in rows),
+            "rereads": sum(bool(r.get("reread")) for r in rows),
         },
         "timing": {
             "mean_seconds_per_item": round(sum(seconds) / len(seconds), 3) if seconds else None,

@@ -1,5 +1,6 @@
 """The flow, wired in one place: search → guard → premise → absent terms → context → fit → generate → verify →
-relevance → fallback.
+relevance → fallback; then, when the model itself refused, the same from absent terms on over the best-ranked
+passage alone (`reread.py`).
 
 `Assistant` is what the CLI, the UI, the eval runner and the benches receive (built by `factory.py`): every
 question goes through the same list of stages, whoever asks it.
@@ -26,6 +27,7 @@ from .generate import Generate
 from .guard import CoverageGuard
 from .premise import Premise
 from .relevance import Relevance
+from .reread import RefusedAgain, kept, reread_turn, wants_reread
 from .resources import Lazy, Resources
 from .search import Search
 from .select import FitToContext, SelectContext
@@ -37,6 +39,10 @@ RETRIEVAL: tuple[Stage, ...] = (Search(),)
 ANSWER: tuple[Stage, ...] = (
     CoverageGuard(), Premise(), AbsentTerms(), SelectContext(), FitToContext(), Generate(), Verify(), Relevance(),
     Fallback(),
+)
+# The second reading, over the best-ranked passage alone, of a question the model refused (`reread.py`).
+REREAD: tuple[Stage, ...] = (
+    AbsentTerms(), SelectContext(), FitToContext(), Generate(), RefusedAgain(), Verify(), Relevance(), Fallback(),
 )
 
 
@@ -60,6 +66,7 @@ class Assistant:
     res: Resources
     retrieval_stages: tuple[Stage, ...] = RETRIEVAL
     answer_stages: tuple[Stage, ...] = ANSWER
+    reread_stages: tuple[Stage, ...] = REREAD  # empty: no second reading
 
     @classmethod
     def create(
@@ -92,14 +99,14 @@ class Assistant:
         )
         if settings.index_dir == self.res.settings.index_dir:
             derived.share_index(self.res)
-        return Assistant(derived, self.retrieval_stages, self.answer_stages)
+        return Assistant(derived, self.retrieval_stages, self.answer_stages, self.reread_stages)
 
     def with_stages(self, *stages: Stage) -> Assistant:
         """The same assistant with some stages swapped for others of the same type (benches compare variants)."""
         def swap(flow: tuple[Stage, ...]) -> tuple[Stage, ...]:
             return tuple(next((s for s in stages if type(s) is type(old)), old) for old in flow)
 
-        return Assistant(self.res, swap(self.retrieval_stages), swap(self.answer_stages))
+        return Assistant(self.res, swap(self.retrieval_stages), swap(self.answer_stages), swap(self.reread_stages))
 
     # What callers read; the stages get `res` itself.
     @property
@@ -189,6 +196,8 @@ class Assistant:
                           on_step=on_step)
         timings = {"retrieve": 0.0, "generate": 0.0, "verify": 0.0}
         turn = run_stages(Turn(request), self.res, self.retrieval_stages + self.answer_stages, timings)
+        if self.reread_stages and wants_reread(turn):
+            turn = kept(turn, run_stages(reread_turn(turn), self.res, self.reread_stages, timings))
         return self._answer(turn, timings)
 
     def _answer(self, turn: Turn, timings: dict[str, float]) -> Answer:
@@ -209,6 +218,7 @@ class Assistant:
             premise=turn.premise,
             off_topic=turn.off_topic,
             dropped=turn.dropped,
+            reread=turn.reread,
             tokens=turn.tokens,
         )
 

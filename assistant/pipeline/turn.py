@@ -48,6 +48,7 @@ class Turn:
     guard: str = ""  # why the answer was refused before generation
     premise: str = ""  # what the question takes for granted and the documents do not say
     off_topic: bool = False  # the verified sentences do not answer the question
+    reread: bool = False  # answered on a second reading of the best-ranked passage alone (pipeline/reread.py)
     prompt_tokens: int = 0  # of the prompt the model reads (the UI's time estimate)
     done: bool = False
 

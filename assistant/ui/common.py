@@ -245,7 +245,10 @@ def follow_answer(ask: AskFn, tracker: Tracker, on_finish: Callable[[], None] | 
             last = time.monotonic()
         else:
             _, step, turn = event
-            passages = turn.passages or passages
+            if turn.passages and len(turn.passages) >= len(passages or []):  # a second reading has fewer: keep all
+                passages = turn.passages
+            if step == "write":
+                text = ""  # a second reading writes its answer anew
             tracker.enter(step, len(turn.passages), turn.prompt_tokens)
         yield Update(text, passages)
     tracker.finish()

@@ -89,6 +89,8 @@ class Tracker:
             return
         self._close_step(now)
         self.step, self.step_started = step, now
+        if step == "write":  # a second reading (pipeline/reread.py) writes again: its own tokens
+            self.tokens, self.first_token_at = 0, None
         self.passages = passages or self.passages
         self.prompt_tokens = prompt_tokens or self.prompt_tokens
 

@@ -136,6 +136,8 @@ def answer_html(answer: Answer, prefix: str = "p") -> str:
             )
     else:
         body = f"<p>{sentences_html(answer, prefix)}</p>"
+    if answer.reread:
+        body += f'<div class="used">{escape(wording.reread_note(len(answer.passages)))}</div>'
     docs = used_documents(answer)
     if docs:
         body += f'<div class="used">Documents utilisés : {escape(" ; ".join(docs))}</div>'

@@ -127,6 +127,15 @@ def not_kept(answer: Answer) -> str:
     return "Texte du modèle, non retenu faute d'appui dans les documents"
 
 
+REREADING = "Le modèle n'a rien trouvé : relecture du passage [1] seul…"
+
+
+def reread_note(passages: int) -> str:
+    """Said under an answer found on the second reading (pipeline/reread.py): why it rests on passage [1] alone."""
+    return (f"Sur les {passages} passages trouvés, le modèle n'avait d'abord pas trouvé la réponse ; relu seul, "
+            "le passage [1] la donne.")
+
+
 def dropped_passages(count: int) -> str:
     """Said under an answer whose prompt could not hold every retrieved passage."""
     return f"{count} passage(s) écarté(s) faute de place dans le contexte du modèle"
