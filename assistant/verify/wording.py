@@ -132,8 +132,8 @@ REREADING = "Le modèle n'a rien trouvé : relecture du passage [1] seul…"
 
 def reread_note(passages: int) -> str:
     """Said under an answer found on the second reading (pipeline/reread.py): why it rests on passage [1] alone."""
-    return (f"Sur les {passages} passages trouvés, le modèle n'avait d'abord pas trouvé la réponse ; relu seul, "
-            "le passage [1] la donne.")
+    return (f"Le modèle n'avait d'abord rien trouvé dans les {passages} passages ; en relisant le passage [1] seul, "
+            "il y a trouvé cette réponse.")
 
 
 def dropped_passages(count: int) -> str:

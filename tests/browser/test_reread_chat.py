@@ -44,7 +44,7 @@ def test_the_answer_found_on_a_second_reading_says_which_passage_it_rests_on(pag
     answer = page.locator("#chat .ans").last
     text = answer.inner_text()
     assert MOVE in text and "Les documents fournis" not in text
-    assert "Sur les 3 passages trouvés, le modèle n'avait d'abord pas trouvé la réponse" in text
+    assert "rien trouvé dans les 3 passages ; en relisant le passage [1] seul, il y a trouvé cette réponse" in text
     page.screenshot(path=str(ARTIFACTS / "chat-reread.png"), full_page=True)
     assert_accessible(page, "chat, second reading")
     assert page.external_requests == []
