@@ -17,16 +17,27 @@ import argparse
 import json
 import statistics
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+from honesty import replayable, stored_turn
 
 from assistant.config import load_settings
-from assistant.documents import Passage
 from assistant.evaluate.metrics import answer_has_keys
 from assistant.models.base import GenerationOptions
 from assistant.pipeline.assistant import REREAD, run_stages
 from assistant.pipeline.factory import build_assistant
-from assistant.pipeline.turn import Request, Turn
-from assistant.verify.checks import is_abstention
+from assistant.pipeline.reread import wants_reread
+from assistant.pipeline.turn import Turn
+
+
+def refused(row: dict[str, Any], any_refusal: bool) -> bool:
+    """Left refused by the stored run: by the model itself, as the product decides to read it again
+    (`wants_reread`), or by anything after generation (`any_refusal`; not a guard or a premise: those have no
+    raw answer)."""
+    turn = replace(stored_turn(row), abstained=row["abstained"])
+    return turn.abstained and bool(turn.raw) if any_refusal else wants_reread(turn)
 
 
 def main() -> None:
@@ -37,23 +48,22 @@ def main() -> None:
     parser.add_argument("--refused", choices=["model", "any"], default="model")
     parser.add_argument("--out", type=Path, default=None, help="each second reading (JSONL)")
     args = parser.parse_args()
-    rows = [r for r in json.loads(args.report.read_text(encoding="utf-8"))["items"]
-            if r.get("status") == "ok" and r["abstained"] and r.get("raw_answer") and not r.get("guard")
-            and not r.get("premise") and (args.refused == "any" or is_abstention(r["raw_answer"]))]
+    rows = [r for r in replayable(json.loads(args.report.read_text(encoding="utf-8"))["items"])
+            if refused(r, args.refused == "any")]
     assistant = build_assistant(load_settings(profile="quality", index_dir=args.index, judge="on", memo="off"))
     s = assistant.settings
     options = GenerationOptions(max_tokens=s.max_tokens, temperature=s.temperature, seed=s.seed)
     print(f"{args.report}: {len(rows)} questions refused after generation "
           f"({sum(r['answerable'] for r in rows)} answerable), refusal: {args.refused}")
+    turns = [stored_turn(row) for row in rows]
     out = args.out.open("w", encoding="utf-8") if args.out else None
     for n in args.passages:
         keyed = unkeyed = wrong = 0
         seconds = []
-        for row in rows:
-            passages = [Passage.from_json(p) for p in row["passages"]][:n]
-            request = Request(question=row["question"], query=row["question"], k=n, options=options)
+        for row, first in zip(rows, turns, strict=True):
             started = time.perf_counter()
-            turn = run_stages(Turn(request, passages=passages), assistant.res, REREAD, {})
+            turn = run_stages(Turn(replace(first.request, k=n, options=options), passages=first.passages[:n]),
+                              assistant.res, REREAD, {})
             seconds.append(time.perf_counter() - started)
             answered = not turn.abstained
             has_keys = answered and answer_has_keys(turn.shown, row.get("answer_keys") or [])
