@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from judge import balanced_accuracy
 
 from assistant.verify.judge import DEFAULT_JUDGE
 
@@ -44,11 +45,7 @@ def main() -> None:
         return clean & (p_yes >= floor) & (weight * p_yes + (1 - weight) * cheap >= threshold)
 
     def balanced(shown: np.ndarray, rows_at: np.ndarray) -> float:
-        """« Unsupported » is the positive class, as in bench/judge.py."""
-        y, ok = supported[rows_at], shown[rows_at]
-        caught = (~ok & ~y).sum() / max(1, (~y).sum())
-        kept = (ok & y).sum() / max(1, y.sum())
-        return float(caught + kept) / 2
+        return balanced_accuracy(shown[rows_at].tolist(), supported[rows_at].tolist())
 
     rules: list[Rule] = list(itertools.product(WEIGHTS, FLOORS, THRESHOLDS))
     every = np.arange(len(rows))
