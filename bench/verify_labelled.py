@@ -1,15 +1,21 @@
 """`assistant verify` on texts labelled by hand: does it say « hallucinated » where the label does?
 
-    python bench/verify_labelled.py eval/verify-en.jsonl eval/verify-en-heldout.jsonl [--variant all]
+    python bench/verify_labelled.py eval/verify-en.jsonl eval/verify-en-heldout.jsonl eval/verify-en-long.jsonl \
+        [--variant all] [--show]
 
 Each line is an `assistant verify` input line (id, answer, passages) with a `hallucinated_label` (true/false).
 Prints, per file and variant, sensitivity (hallucinated texts caught), specificity (clean texts passed) and their
 mean, the balanced accuracy published detectors are compared on (HHEM-2.1-open: 0.743 on RAGTruth's QA answers).
 Variants undo one of the choices made for texts written by others, to show what each is worth:
   shipped     the product as it is;
-  french      the judge always asked in French (before: it read English texts with a French instruction);
+  french      the judge always asked in French (before: it read English texts with a French instruction), its
+              P(oui) mixed with the cheap score as for French claims;
   one-window  the judge reads the window of one passage only, not a second passage's for what the first lacks;
-  wider       the judge reads one more sentence on each side of the aligned ones (the default before).
+  wider       the judge reads one more sentence on each side of the aligned ones (the default before);
+  before-20   English claims as until the twentieth pass: without the sentence next to the aligned ones, and
+              P(yes) mixed with the cheap score as for French ones;
+  no-neighbour  without that sentence, P(yes) alone;
+  mixed       with that sentence, P(yes) mixed as for French claims.
 """
 
 from __future__ import annotations
@@ -27,22 +33,29 @@ from assistant.pipeline.assistant import Assistant
 from assistant.pipeline.factory import build_assistant
 from assistant.verify import checks, judge
 
-VARIANTS = ("shipped", "french", "one-window", "wider")
+SHIPPED_READ = checks.evidence_text
+VARIANTS = ("shipped", "french", "one-window", "wider", "before-20", "no-neighbour", "mixed")
 
 
 def set_variant(name: str, assistant: Assistant) -> None:
     """Undo one choice in the verification stage (module attributes and the judge's parameters, restored by
     passing « shipped »)."""
     stage.judge_prompt = judge.judge_prompt
-    stage.evidence_text = checks.evidence_text
+    checks.evidence_text = SHIPPED_READ
     default = judge.DEFAULT_JUDGE
-    assistant.res.judge_params = replace(default, window=1 if name == "wider" else default.window)
+    mixed = name in ("french", "before-20", "mixed")  # P(yes) mixed with the cheap score, as for French claims
+    assistant.res.judge_params = replace(default, window=1 if name == "wider" else default.window,
+                                         weight_en=default.weight if mixed else default.weight_en)
     if name == "french":
         stage.judge_prompt = lambda claim, evidence: judge.judge_prompt(claim, evidence, english=False)
     elif name == "one-window":
         def first_only(claim, passages, rank, span, window):  # type: ignore[no-untyped-def]
             return judge.window_around(next(p for p in passages if p.rank == rank).chunk.text, span, window)
-        stage.evidence_text = first_only
+        checks.evidence_text = first_only
+    elif name in ("before-20", "no-neighbour"):
+        def no_neighbour(claim, passages, rank, span, window):  # type: ignore[no-untyped-def]
+            return SHIPPED_READ(claim, passages, rank, span, window, neighbour=False)
+        checks.evidence_text = no_neighbour
 
 
 def main() -> None:

@@ -186,6 +186,35 @@ def test_english_possessives_and_compounds_name_what_the_passages_name() -> None
     assert unsupported_terms("Gustave Eiffel's company built it in Lyon's suburbs.", EN) == ["Lyon"]
 
 
+def test_an_english_claim_is_read_with_the_sentence_next_to_its_evidence_that_holds_the_rest() -> None:
+    from assistant.verify.checks import evidence_text, judge_reading, with_neighbour
+    from assistant.verify.judge import DEFAULT_JUDGE, combined, reads_english
+
+    text = ("Construction began on January 5, 1933. The bridge opened to pedestrians on May 27, 1937. "
+            "It opened to vehicle traffic the following day, May 28, 1937. Eleven workers died.")
+    bridge = [Passage(1, Chunk("g1", "g1.txt", 0, 10, text), 1.0)]
+    second = (text.index("The bridge"), text.index(" It opened"))
+    claim = "The bridge opened to pedestrians on May 27, 1937, with cars allowed the next day, May 28, 1937."
+    # The sentence after holds « May 28 »: read with it, not with the one before (which holds none of the rest).
+    assert evidence_text(claim, bridge, 1, second) == text[second[0] : text.index(" Eleven")]
+    assert with_neighbour(text, second, 0, {"workers"}) == second  # not next to it: nothing added
+    assert with_neighbour(text, second, 0, {"1933", "1937"}) == (0, second[1])  # a tie: the sentence before
+    # A claim the aligned sentence holds whole is read alone; French claims never get the neighbour.
+    assert evidence_text("The bridge opened to pedestrians on May 27, 1937.", bridge, 1, second) == text[
+        second[0] : second[1]].strip()
+    french = [Passage(1, Chunk("f1", "f1.txt", 0, 10, "Le président est Pierre-Alain Millet. Le DGS est Paul."), 1.0)]
+    assert evidence_text("Le DGS est Pierre-Alain Millet.", french, 1, (38, 55)) == "Le DGS est Paul."
+    assert "Millet" in evidence_text("Le DGS est Pierre-Alain Millet.", french, 1, (38, 55), neighbour=True)
+    # The judge's P(yes) alone decides an English claim; a French one mixes it with the cheap score.
+    asked, read = judge_reading(claim, bridge, 1, second)
+    assert reads_english(asked, read) and not reads_english("Le DGS est Paul.", "Le DGS est Paul.")
+    assert combined(0.45, 0.9, DEFAULT_JUDGE, english=True) == 0.45 < DEFAULT_JUDGE.threshold
+    assert combined(0.45, 0.9, DEFAULT_JUDGE) >= DEFAULT_JUDGE.threshold
+    # verify() takes the weight from the language the judge was asked in.
+    judged = verify(claim, bridge, None, judged={0: 0.45})
+    assert not judged.sentences[0].supported and judged.sentences[0].score == 0.45
+
+
 def test_the_judge_reads_a_second_passage_for_what_the_first_does_not_hold() -> None:
     from assistant.verify.checks import evidence_text
     from assistant.verify.judge import (

@@ -15,10 +15,9 @@ from ..verify.checks import (
     Verification,
     claim_text,
     claims,
-    evidence_text,
     is_abstention,
     is_quotation,
-    total_in_parts,
+    judge_reading,
     verify,
 )
 from ..verify.judge import judge_prompt
@@ -57,10 +56,10 @@ def judge_claims(judge: Judge, verification: Verification, passages: Sequence[Pa
     for i, sentence in enumerate(verification.sentences):
         if sentence.evidence is None or sentence.term_fault or is_quotation(sentence.text, passages):
             continue
-        evidence, claim = sentence.evidence, claim_text(sentence.text)
-        read = evidence_text(claim, passages, evidence.rank, (evidence.start, evidence.end), window)
-        # A total the evidence gives in parts is read as those parts: the judge checks them, it does not add.
-        judged[i] = judge.yes_probability(judge_prompt(total_in_parts(claim, read) or claim, read))
+        evidence = sentence.evidence
+        asked, read = judge_reading(claim_text(sentence.text), passages, evidence.rank,
+                                    (evidence.start, evidence.end), window)
+        judged[i] = judge.yes_probability(judge_prompt(asked, read))
     return judged
 
 

@@ -94,6 +94,12 @@ class JudgeParams:
     together they separate supported from unsupported sentences better than either alone."""
 
     weight: float = 0.5  # share of the judge in the combined score
+    # The same for a claim the judge reads in English (its own instruction and worked examples, and the sentence
+    # next to the evidence: `checks.evidence_text`): P(yes) alone. On the 72 English texts written in the manner
+    # of other systems (eval/verify-en*.jsonl, bench/verify_labelled.py) texts caught / clean texts passed go
+    # 28/36 / 33/36 -> 34/36 / 32/36 (balanced accuracy 0.847 -> 0.917); P(yes) alone without that sentence,
+    # or that sentence with P(yes) mixed, do worse (bench/README.md, twentieth pass).
+    weight_en: float = 1.0
     threshold: float = 0.5  # combined score from which a sentence is supported
     # P(oui) below which a sentence is unsupported whatever its overlap: a falsehood made of the passage's own
     # words has overlap 1.0 and would pass any mix. On the 69 labels, no supported sentence fell below 0.1.
@@ -123,9 +129,16 @@ class JudgeParams:
 DEFAULT_JUDGE = JudgeParams()
 
 
-def combined(p_yes: float, cheap: float, params: JudgeParams = DEFAULT_JUDGE) -> float:
-    """The support score of a judged sentence; 0 under the floor (the judge vetoes)."""
-    return 0.0 if p_yes < params.floor else params.weight * p_yes + (1 - params.weight) * cheap
+def combined(p_yes: float, cheap: float, params: JudgeParams = DEFAULT_JUDGE, english: bool = False) -> float:
+    """The support score of a judged sentence; 0 under the floor (the judge vetoes). `english`: the judge was
+    asked in English (`reads_english`)."""
+    weight = params.weight_en if english else params.weight
+    return 0.0 if p_yes < params.floor else weight * p_yes + (1 - weight) * cheap
+
+
+def reads_english(claim: str, evidence: str) -> bool:
+    """The language the judge is asked in for a claim and its evidence (`judge_prompt`), hence which weight."""
+    return is_english(f"{claim} {evidence}")
 
 
 def yes_no_prompt(user: str, english: bool = False,
@@ -158,7 +171,7 @@ def judge_prompt(claim: str, evidence: str, question: str | None = None, english
     False: no worked examples); without them, the claims' wording in the language of what the judge reads
     (`english` None: told by `is_english`)."""
     if english is None:
-        english = question is None and is_english(f"{claim} {evidence}")
+        english = question is None and reads_english(claim, evidence)
     if question is None:
         question = CHECK_EN if english else QUESTION
     if system is None:
