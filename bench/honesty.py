@@ -130,15 +130,23 @@ def line(label: str, metrics: dict[str, float | None]) -> str:
     return f"{label:34s} " + " ".join(f"{'—':>8s}" if metrics[k] is None else f"{metrics[k]:8.3f}" for k in SHOWN)
 
 
+# (weight, floor, threshold) of a French claim's mix: the shipped rule, then the best on the 271 labels' readings
+# with the threshold alone moved, with the weight too, and the best of all (bench/README.md, twentieth pass).
+MIX_RULES = ((0.5, 0.1, 0.5), (0.5, 0.1, 0.52), (0.4, 0.1, 0.54), (0.4, 0.2, 0.54))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("report", type=Path)
     parser.add_argument("--index", type=Path, default=Path("index"))
     parser.add_argument("--profile", default="quality")
-    parser.add_argument("--grid", nargs="?", const="all", choices=["all", "rescue", "short", "answers"], default=None,
+    parser.add_argument("--grid", nargs="?", const="all", choices=["all", "rescue", "short", "answers", "mix"],
+                        default=None,
                         help="sweep the judge thresholds (all), the echoed rescue bar (rescue), the rescue bars "
-                             "with and without the short answer (short), or the « does it answer? » bar read on "
-                             "what the answer rests on and on the model's words (answers)")
+                             "with and without the short answer (short), the « does it answer? » bar read on "
+                             "what the answer rests on and on the model's words (answers), or how a claim's "
+                             "P(oui) is mixed with the cheap score (mix: the rules bench/judge_mix.py ranks "
+                             "first on the labels' readings of bench/evidence_reads.py --out)")
     parser.add_argument("--out", type=Path, default=None, help="write the replayed rows (JSONL; the last --window's)")
     parser.add_argument("--window", type=int, nargs="+", default=[DEFAULT_JUDGE.window],
                         help="passage sentences the judge reads on each side of the aligned ones (several: compared)")
@@ -175,6 +183,13 @@ def main() -> None:
                 assistant.res.judge_params = replace(DEFAULT_JUDGE, answers=bar)
                 metrics = compute_metrics([replay(r, assistant, True, relevance) for r in rows], k=5)
                 print(line(f"answers {bar}, read on {reads}", metrics))
+        assistant.res.judge_params = DEFAULT_JUDGE
+        return
+    if args.grid == "mix":
+        for weight, floor, threshold in MIX_RULES:
+            assistant.res.judge_params = replace(DEFAULT_JUDGE, weight=weight, floor=floor, threshold=threshold)
+            metrics = compute_metrics([replay(r, assistant, True) for r in rows], k=5)
+            print(line(f"weight {weight} floor {floor} thr {threshold}", metrics))
         assistant.res.judge_params = DEFAULT_JUDGE
         return
     if args.grid == "rescue":
