@@ -41,8 +41,8 @@ import assistant.verify.checks as checks
 from assistant.config import load_settings
 from assistant.documents import Passage
 from assistant.pipeline.factory import build_assistant
-from assistant.text import ENGLISH_WORDS, is_english, terms
-from assistant.verify.checks import _NUMBER, _PROPER, best_window, evidence_text, with_neighbour
+from assistant.text import terms
+from assistant.verify.checks import _NUMBER, _PROPER, best_window, evidence_text, first_reading
 from assistant.verify.judge import DEFAULT_JUDGE, window_around
 
 Reader = Callable[..., str]
@@ -56,13 +56,8 @@ def reader(names_in_same: bool, min_gain: int, neighbour: bool | None = None) ->
 
     def read(claim: str, passages: Sequence[Passage], rank: int, span: tuple[int, int],
              window: int = DEFAULT_JUDGE.window) -> str:
-        by_rank = {p.rank: p for p in passages}
-        text = by_rank[rank].chunk.text
-        first = window_around(text, span, window)
-        missing = {t for t in terms(claim) if t not in ENGLISH_WORDS} - set(terms(first))
-        if missing and (is_english(f"{claim} {first}") if neighbour is None else neighbour):
-            first = window_around(text, with_neighbour(text, span, window, missing), window)
-            missing -= set(terms(first))
+        first, missing = first_reading(claim, next(p for p in passages if p.rank == rank).chunk.text, span,
+                                       window, neighbour)
         named = set(terms(" ".join(_PROPER.findall(claim) + _NUMBER.findall(claim)))) & missing
         best: tuple[int, str] = (0, "")
         for p in passages:

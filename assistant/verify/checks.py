@@ -590,6 +590,18 @@ def with_neighbour(text: str, span: tuple[int, int], window: int, missing: set[s
     return (min(span[0], spans[best][0]), max(span[1], spans[best][1]))
 
 
+def first_reading(claim: str, text: str, span: tuple[int, int], window: int,
+                  neighbour: bool | None = None) -> tuple[str, set[str]]:
+    """What the judge reads of the claim's own passage `text` (`evidence_text`), and the claim's terms it still
+    lacks."""
+    first = window_around(text, span, window)
+    missing = {t for t in terms(claim) if t not in ENGLISH_WORDS} - set(terms(first))
+    if missing and (is_english(f"{claim} {first}") if neighbour is None else neighbour):
+        first = window_around(text, with_neighbour(text, span, window, missing), window)
+        missing -= set(terms(first))
+    return first, missing
+
+
 def evidence_text(claim: str, passages: Sequence[Passage], rank: int, span: tuple[int, int],
                   window: int = DEFAULT_JUDGE.window, neighbour: bool | None = None) -> str:
     """What the judge reads for a claim: the window around its evidence in passage `rank` and, when the claim
@@ -603,13 +615,8 @@ def evidence_text(claim: str, passages: Sequence[Passage], rank: int, span: tupl
     through (« Le directeur général des services de Vénissieux est Pierre-Alain Millet », the president in the
     sentence before), balanced accuracy 0.847 -> 0.834 (bench/evidence_reads.py, variant `adjacent`).
     `neighbour` True or False decides it for any claim (the benches' variants)."""
-    by_rank = {p.rank: p for p in passages}
-    text = by_rank[rank].chunk.text
-    first = window_around(text, span, window)
-    missing = {t for t in terms(claim) if t not in ENGLISH_WORDS} - set(terms(first))
-    if missing and (is_english(f"{claim} {first}") if neighbour is None else neighbour):
-        first = window_around(text, with_neighbour(text, span, window, missing), window)
-        missing -= set(terms(first))
+    first, missing = first_reading(claim, next(p for p in passages if p.rank == rank).chunk.text, span, window,
+                                   neighbour)
     best: tuple[int, str] = (0, "")
     for p in passages:
         if p.rank == rank or not missing:
